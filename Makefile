@@ -1,0 +1,34 @@
+# The two commands: `make run` (install, build the demo snapshot if none, start) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test demo bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m sitrep demo --if-missing
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.address localhost
+
+test: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+demo: $(VENV)/.installed
+	$(PY) -m sitrep demo
+
+bench: $(VENV)/.dev-installed
+	$(PY) -m sitrep bench
+
+clean:
+	rm -rf data/snapshots .pytest_cache .ruff_cache

@@ -1,0 +1,133 @@
+"""`python -m sitrep COMMAND`: demo, import, snapshot, bench.
+
+Exit codes: 0 ran (rejected rows included), 1 a file was refused, 2 a usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import store as store_mod
+from .contract import KINDS
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits 2 on a usage error, as we want
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="python -m sitrep", description="福星城 situation dashboard tools")
+    common = Parser(add_help=False)
+    common.add_argument("--store", help="folder of the snapshot store (default $SITREP_STORE or data/)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    p = sub.add_parser("demo", parents=[common], help="generate the demo spreadsheets and import them")
+    p.add_argument("--out", type=Path, help="where to write the spreadsheets (default data/demo)")
+    p.add_argument("--if-missing", action="store_true", help="do nothing when a snapshot exists")
+
+    p = sub.add_parser("import", parents=[common], help="import CSV/XLSX files")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--compound", help="compound name (default: the store's only compound)")
+    p.add_argument("--year", type=int, help="year for dates typed without one (2月10日)")
+    p.add_argument("--kind", choices=sorted(KINDS), help="skip kind detection")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    sub.add_parser("snapshot", parents=[common], help="print the current snapshot's path")
+
+    p = sub.add_parser("bench", parents=[common], help="render every page cold and warm; print medians")
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as err:
+        print(f"python -m sitrep {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+def cmd_demo(args) -> int:
+    from . import demo
+    from .importer import import_files
+
+    if args.if_missing and store_mod.current_path(args.store) is not None:
+        print(store_mod.current_path(args.store))
+        return 0
+    out = args.out or store_mod.REPO / "data" / "demo"
+    files = demo.generate(out)
+    settings = {"lockdown_from": demo.LOCKDOWN_FROM, "lockdown_until": demo.LOCKDOWN_UNTIL,
+                "default_as_of": demo.REPORT_DAY}
+    results = import_files(files, store=args.store, compound=demo.COMPOUND, year=demo.YEAR,
+                           command="demo", settings=settings)
+    print_summary(results)
+    print(store_mod.current_path(args.store))
+    return 1 if any(r.refused for r in results) else 0
+
+
+def cmd_import(args) -> int:
+    from .importer import import_files
+
+    compound = args.compound or _only_compound(args.store)
+    results = import_files(args.paths, store=args.store, compound=compound, year=args.year,
+                           kind=args.kind, command="cli")
+    if args.json:
+        print(json.dumps({"files": [r.as_json() for r in results]}, ensure_ascii=False))
+    else:
+        print_summary(results)
+    return 1 if any(r.refused for r in results) else 0
+
+
+def _only_compound(store) -> str:
+    path = store_mod.current_path(store)
+    names = []
+    if path is not None:
+        con = store_mod.connect_readonly(path)
+        names = [r[0] for r in con.execute("select compound from compounds order by 1").fetchall()]
+        con.close()
+    if len(names) != 1:
+        raise UsageError("--compound NAME is required"
+                         + (f" (the store holds: {', '.join(names)})" if names else " for a new store"))
+    return names[0]
+
+
+def print_summary(results) -> None:
+    print(f"{'file':<28} {'kind':<18} {'read':>6} {'accepted':>8} {'rejected':>8} {'dups':>6}")
+    for r in results:
+        name = Path(r.path).name + (f" [{r.sheet}]" if r.sheet else "")
+        if r.refused:
+            print(f"{name:<28} REFUSED: {r.refused}")
+            continue
+        print(f"{name:<28} {r.kind:<18} {r.rows_read:>6} {r.accepted:>8} {r.rejected:>8} {r.duplicates:>6}")
+        for rej in r.rejections[:5]:
+            print(f"    {rej['reason_en']}")
+        if len(r.rejections) > 5:
+            print(f"    … {len(r.rejections) - 5} more rejected rows (table rejected_rows)")
+
+
+def cmd_snapshot(args) -> int:
+    path = store_mod.current_path(args.store)
+    if path is None:
+        print("no snapshot yet: run `python -m sitrep demo` or `python -m sitrep import`", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import main as bench_main
+
+    return bench_main(args)
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "snapshot": cmd_snapshot, "bench": cmd_bench}

@@ -1,0 +1,563 @@
+"""The importer: team spreadsheets -> validated rows -> a new snapshot, all or nothing.
+
+Per file: read (read.py), find the header row and the kind (headers), parse and check
+every row (parse.py, the register), drop duplicates by the hash of their parsed values,
+load the rest; rejected rows are kept with their reason. All files of one import go into
+one new snapshot (store.new_snapshot), switched in only when everything is written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from . import parse as P
+from .contract import KINDS, LOAD_ORDER, Kind
+from .i18n import t
+from .read import RefusedFile, Sheet, read_file
+from .store import new_snapshot
+
+HEADER_SCAN_ROWS = 15  # title and note rows above the header
+
+
+@dataclass
+class SheetResult:
+    path: str
+    sheet: str | None
+    kind: str | None = None
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    refused: str | None = None       # reason (English) the whole file/sheet was refused
+    refused_zh: str | None = None
+    rejections: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"path": self.path, "kind": self.kind, "rows_read": self.rows_read,
+                "accepted": self.accepted, "rejected": self.rejected,
+                "duplicates": self.duplicates, "refused": self.refused}
+
+
+class RowError(Exception):
+    def __init__(self, code: str, column: str | None, value, **details):
+        super().__init__(code)
+        self.code, self.column, self.value, self.details = code, column, value, details
+
+
+# ---------------------------------------------------------------- headers and kinds
+
+def header_key(text) -> str:
+    """Header matching ignores case, spaces, width and a trailing unit in brackets."""
+    key = unicodedata.normalize("NFKC", "" if text is None else str(text)).lower()
+    key = re.sub(r"[\(\[（【][^\)\]）】]*[\)\]）】]\s*$", "", key.strip())
+    return re.sub(r"[\s_\-*]+", "", key)
+
+
+def _header_index() -> dict[str, dict[str, str]]:
+    index = {}
+    for kind in KINDS.values():
+        names = {}
+        for col in kind.columns:
+            for alias in (col.zh, col.name, *col.aliases):
+                names.setdefault(header_key(alias), col.name)
+        index[kind.name] = names
+    return index
+
+
+HEADERS = _header_index()
+
+
+def match_headers(kind: Kind, cells: list) -> dict[int, str] | None:
+    """Column index -> column name, or None when the kind's required columns are missing."""
+    names = HEADERS[kind.name]
+    mapping: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        name = names.get(header_key(cell))
+        if name and name not in mapping.values():
+            mapping[i] = name
+    present = set(mapping.values())
+    for col in kind.columns:
+        if col.required and col.name not in present:
+            alt = kind.alternatives.get(col.name)
+            if not alt or not set(alt) <= present:
+                return None
+    return mapping
+
+
+def detect(sheet: Sheet, forced: str | None = None) -> tuple[str, int, dict[int, str]] | None:
+    """Find the header row and the kind: (kind, index of the header row in rows, mapping)."""
+    kinds = [KINDS[forced]] if forced else list(KINDS.values())
+    scanned = 0
+    for pos, (_, cells) in enumerate(sheet.rows):
+        if all(P.is_blank(c) for c in cells):
+            continue
+        best = None
+        for kind in kinds:
+            mapping = match_headers(kind, cells)
+            if mapping is not None:
+                score = (len(mapping), -len(kind.columns))
+                if best is None or score > best[0]:
+                    best = (score, kind.name, mapping)
+        if best:
+            return best[1], pos, best[2]
+        scanned += 1
+        if scanned >= HEADER_SCAN_ROWS:
+            break
+    return None
+
+
+# ---------------------------------------------------------------- the import
+
+class Importer:
+    """One import: many files into one new snapshot."""
+
+    def __init__(self, con, compound: str, year: int | None, command: str):
+        self.con, self.compound, self.command = con, compound, command
+        self.year = year
+        self.import_id = con.execute(
+            "select coalesce(max(import_id), 0) + 1 from import_history").fetchall()[0][0]
+        self.imported_at = datetime.now().replace(microsecond=0)
+        self._register_cache: dict | None = None
+        self._pending: dict = {}  # requests and cases as updated so far in this import
+
+    # -- register lookups (refreshed after a register kind loads)
+    def register(self):
+        if self._register_cache is None:
+            params = {"compound": self.compound}
+            floors = dict(self.con.execute(
+                "select building, floors from buildings where compound = $compound", params).fetchall())
+            vols = self.con.execute(
+                "select volunteer_id, name from volunteers where compound = $compound", params).fetchall()
+            ids = {v for v, _ in vols}
+            by_name: dict[str, list[str]] = {}
+            for vid, name in vols:
+                by_name.setdefault(name, []).append(vid)
+            self._register_cache = {"floors": floors, "ids": ids, "names": by_name}
+        return self._register_cache
+
+    def resolve_volunteer(self, text: str) -> str | None:
+        reg = self.register()
+        if text in reg["ids"]:
+            return text
+        found = reg["names"].get(text, [])
+        return found[0] if len(found) == 1 else None
+
+    def check_building(self, building: str, floor: int | None, column: str, value):
+        floors = self.register()["floors"].get(building)
+        if floors is None:
+            raise RowError("unknown_building", column, value, building=building)
+        if floor is not None and floor > floors:
+            raise RowError("floor_too_high", column, value, floor=floor, floors=floors)
+
+    # -- one sheet
+    def load_sheet(self, path: Path, sheet: Sheet, kind_name: str, header_pos: int,
+                   mapping: dict[int, str], result: SheetResult, seen_hashes: set[str]):
+        kind = KINDS[kind_name]
+        result.kind = kind_name
+        header_cells = sheet.rows[header_pos][1]
+        headers = {name: str(header_cells[i]).strip() for i, name in mapping.items()}
+        records: list[dict] = []
+        existing = self._existing_hashes(kind)
+        known_ids = self._known_ids(kind)
+        for row_number, cells in sheet.rows[header_pos + 1:]:
+            if all(P.is_blank(c) for c in cells):
+                continue
+            result.rows_read += 1
+            raw = {name: (cells[i] if i < len(cells) else None) for i, name in mapping.items()}
+            try:
+                parsed = self.parse_row(kind, raw, known_ids)
+            except RowError as err:
+                result.rejected += 1
+                result.rejections.append(
+                    self._rejection(path, sheet, row_number, kind_name, headers, raw, err))
+                continue
+            fresh = []
+            for rec in parsed:  # a seal row may expand to several floors
+                digest = row_hash(kind_name, self.compound, rec)
+                if digest not in existing and digest not in seen_hashes:
+                    seen_hashes.add(digest)
+                    fresh.append({**rec, "row_hash": digest})
+            if fresh:
+                result.accepted += 1
+                records.extend(fresh)
+            else:
+                result.duplicates += 1
+        self._write(kind, records)
+        if kind.register:
+            self._register_cache = None
+        return records
+
+
+    def _existing_hashes(self, kind: Kind) -> set[str]:
+        table = kind.name if not _events_table(kind) else _events_table(kind)
+        rows = self.con.execute(
+            f"select row_hash from {table} where compound = $compound",  # table from the contract
+            {"compound": self.compound}).fetchall()
+        return {r[0] for r in rows}
+
+    def _known_ids(self, kind: Kind) -> set | None:
+        if kind.name == "medicine_requests":
+            col = "request_id"
+        elif kind.name == "cases":
+            col = "case_id"
+        else:
+            return None
+        rows = self.con.execute(f"select {col} from {kind.name} where compound = $compound",
+                                {"compound": self.compound}).fetchall()
+        return {r[0] for r in rows}
+
+    def _rejection(self, path, sheet, row_number, kind_name, headers, raw, err: RowError) -> dict:
+        column = headers.get(err.column, err.column or "")
+        value = "" if err.value is None else P.normalise(err.value)
+        where = {"file": path.name, "sheet": f" · {sheet.name}" if sheet.name else "", "row": row_number,
+                 "column": column, "value": value}
+        reasons = {}
+        for lang in ("zh", "en"):
+            detail = t(f"reason.{err.code}", lang, **{**err.details, **where})
+            reasons[lang] = t("reason.where", lang, **where, reason=detail)
+        return {"compound": self.compound, "import_id": self.import_id, "file": path.name,
+                "sheet": sheet.name, "row_number": row_number, "kind": kind_name,
+                "column": column, "value": value, "reason_code": err.code,
+                "reason_zh": reasons["zh"], "reason_en": reasons["en"],
+                "raw": json.dumps({headers.get(k, k): _jsonable(v) for k, v in raw.items()},
+                                  ensure_ascii=False)}
+
+    # -- parsing one row into one or more records (seals expand floor ranges)
+    def parse_row(self, kind: Kind, raw: dict, known_ids: set | None) -> list[dict]:
+        rec: dict = {}
+        missing = []
+        for col in kind.columns:
+            value = raw.get(col.name)
+            if col.name in kind.alternatives and P.is_blank(value) and all(
+                    not P.is_blank(raw.get(a)) for a in kind.alternatives[col.name]):
+                continue
+            if col.type in ("quantity", "unit"):
+                continue  # quantity is parsed with its unit below
+            if P.is_blank(value):
+                if col.required:
+                    missing.append(col.name)
+                continue
+            try:
+                self._parse_cell(col, value, rec, raw, kind.name)
+            except P.ParseError as err:
+                raise RowError(err.code, col.name, value, **err.details) from None
+        if not P.is_blank(raw.get("quantity")):
+            try:
+                rec["quantity"], rec["qty_unit"], rec["kg"] = P.parse_quantity(
+                    raw["quantity"], raw.get("qty_unit"))
+            except P.ParseError as err:
+                raise RowError(err.code, "quantity", raw["quantity"]) from None
+        elif "qty_unit" in HEADERS_BY_KIND[kind.name] and not P.is_blank(raw.get("qty_unit")):
+            rec["qty_unit"] = P.normalise(raw["qty_unit"])
+        id_col = {"medicine_requests": "request_id", "cases": "case_id"}.get(kind.name)
+        is_update = id_col is not None and rec.get(id_col) in known_ids
+        if missing and not (is_update and id_col not in missing):
+            name = missing[0]
+            raise RowError("missing", name, None)
+        finish = getattr(self, f"_finish_{kind.name}", None)
+        records = finish(rec, raw, is_update) if finish else [rec]
+        for r in records:
+            r["compound"] = self.compound
+        if id_col is not None:
+            known_ids.add(rec[id_col])
+        return records
+
+    def _parse_cell(self, col, value, rec: dict, raw: dict, kind_name: str):
+        kind = col.type
+        if kind == "text":
+            text = P.normalise(value)
+            if col.name == "building":
+                text = P.parse_building(value)
+                if kind_name != "buildings":
+                    self.check_building(text, None, col.name, value)
+            if col.name == "room":
+                floor, text = P.parse_room(value)
+                rec["floor"] = floor
+            rec[col.name] = text
+        elif kind == "int":
+            rec[col.name] = P.parse_int(value)
+        elif kind == "float":
+            rec[col.name] = P.parse_number(value)
+        elif kind == "date":
+            rec[col.name] = P.parse_date(value, self.year)
+        elif kind == "time":
+            rec[col.name] = P.parse_time(value)
+        elif kind == "datetime":
+            rec[col.name] = P.parse_datetime(value, self.year)
+        elif kind == "temp":
+            rec[col.name] = P.parse_temperature(value)
+        elif kind == "bool":
+            rec[col.name] = P.parse_bool(value)
+        elif kind == "floors":
+            rec["floor_list"] = P.parse_floors(value)
+        elif kind == "volref":
+            text = P.normalise(value)
+            rec[col.name] = text
+            rec["volunteer_id"] = self.resolve_volunteer(text)
+        elif kind == "address":
+            building, unit, floor, room = P.parse_address(value)
+            self.check_building(building, floor, col.name, value)
+            rec.update(building=building, unit=unit, floor=floor, room=room)
+        elif kind.startswith("code:"):
+            rec[col.name] = P.parse_code(value, kind[5:])
+        elif kind.startswith("list:"):
+            rec[col.name] = P.parse_list(value, kind[5:])
+        else:  # pragma: no cover - a contract typo
+            raise AssertionError(kind)
+
+    # -- per-kind checks and derived columns
+    def _finish_buildings(self, rec, raw, is_update):
+        if not 1 <= rec["floors"] <= 80:
+            raise RowError("bad_floors_count", "floors", raw.get("floors"))
+        rec.setdefault("units", 1)
+        return [rec]
+
+    def _finish_households(self, rec, raw, is_update):
+        self.check_building(rec["building"], rec["floor"], "room", raw.get("room"))
+        if rec.get("unit") is not None:
+            rec["unit"] = P.normalise(rec["unit"]).removesuffix("单元")
+        return [rec]
+
+    def _finish_shifts(self, rec, raw, is_update):
+        start = datetime.combine(rec["date"], rec["start"])
+        end = datetime.combine(rec["date"], rec["end"])
+        if end <= start:  # an end before the start means the shift ran past midnight
+            end += timedelta(days=1)
+        rec["start"], rec["end"] = start, end
+        rec["hours"] = round((end - start).total_seconds() / 3600, 2)
+        return [rec]
+
+    def _finish_deliveries(self, rec, raw, is_update):
+        if "address" not in rec and "building" in rec:
+            self.check_building(rec["building"], rec["floor"], "room", raw.get("room"))
+        return [rec]
+
+    def _finish_medicine_requests(self, rec, raw, is_update):
+        merged = self._merged("medicine_requests", "request_id", rec) if is_update else rec
+        if not is_update:
+            rec.setdefault("urgency", "normal")
+        if merged.get("status") == "delivered" and not merged.get("fulfilled_at"):
+            raise RowError("delivered_without_time", "fulfilled_at", raw.get("fulfilled_at"))
+        if merged.get("fulfilled_at") and merged.get("requested_at") and \
+                merged["fulfilled_at"] < merged["requested_at"]:
+            raise RowError("delivered_before_request", "fulfilled_at", raw.get("fulfilled_at"))
+        return [rec]
+
+    def _finish_cases(self, rec, raw, is_update):
+        merged = self._merged("cases", "case_id", rec) if is_update else rec
+        if merged.get("outcome_on") and not merged.get("outcome"):
+            raise RowError("outcome_date_without_outcome", "outcome_on", raw.get("outcome_on"))
+        if merged.get("outcome_on") and merged.get("reported_on") and \
+                merged["outcome_on"] < merged["reported_on"]:
+            raise RowError("outcome_before_report", "outcome_on", raw.get("outcome_on"))
+        return [rec]
+
+    def _finish_seals(self, rec, raw, is_update):
+        floors = self.register()["floors"][rec["building"]]
+        out = []
+        for floor in rec.pop("floor_list", [None]):
+            if floor is not None and floor > floors:
+                raise RowError("floor_too_high", "floors", raw.get("floors"), floor=floor, floors=floors)
+            out.append({**rec, "floor": floor})
+        if rec.get("sealed_until") and rec["sealed_until"] < rec["sealed_from"]:
+            raise RowError("end_before_start", "sealed_until", raw.get("sealed_until"))
+        return out
+
+    def _finish_vehicle_trips(self, rec, raw, is_update):
+        if rec.get("returned_at") and rec["returned_at"] < rec["departed_at"]:
+            raise RowError("return_before_departure", "returned_at", raw.get("returned_at"))
+        return [rec]
+
+    def _merged(self, table: str, id_col: str, rec: dict) -> dict:
+        """The request or case as this update would leave it (blank cells keep old values)."""
+        pending = self._pending.get((table, rec[id_col]))
+        if pending is None:
+            cur = self.con.execute(
+                f"select * from {table} where compound = $compound and {id_col} = $id",  # names from the contract
+                {"compound": self.compound, "id": rec[id_col]}).fetchdf()
+            pending = {} if cur.empty else {k: _py(v) for k, v in cur.iloc[0].to_dict().items()}
+        merged = {**pending, **{k: v for k, v in rec.items() if v is not None}}
+        self._pending[(table, rec[id_col])] = merged
+        return merged
+
+    # -- writing
+    def _write(self, kind: Kind, records: list[dict]):
+        if not records:
+            return
+        table = kind.name
+        columns = table_columns(self.con, table)
+        events = _events_table(kind)
+        if events:
+            ev_cols = table_columns(self.con, events)
+            start = self.con.execute(f"select coalesce(max(event_seq), 0) from {events}").fetchall()[0][0]
+            frame = _frame(records, [c for c in ev_cols if c not in ("event_seq", "import_id")])
+            frame["event_seq"] = range(start + 1, start + 1 + len(frame))
+            frame["import_id"] = self.import_id
+            self._insert(events, frame, ev_cols)
+            # Current state: the latest event per key, blank cells keeping earlier values.
+            key = list(kind.update_key)
+            self._fold_events(table, events, key, columns)
+            return
+        frame = _frame(records, [c for c in columns if c != "import_id"])
+        frame["import_id"] = self.import_id
+        if kind.update_key:  # a register: a later row with the same key replaces it
+            key = list(kind.update_key)
+            frame = frame.drop_duplicates(subset=key, keep="last")
+            self.con.register("incoming", frame)
+            cond = " and ".join(f't."{k}" is not distinct from i."{k}"' for k in key)
+            self.con.execute(
+                f"delete from {table} t using incoming i where t.compound = i.compound and {cond}")
+            self.con.unregister("incoming")
+        self._insert(table, frame, columns)
+
+    def _insert(self, table: str, frame: pd.DataFrame, columns: list[str]):
+        self.con.register("incoming", frame[columns])
+        cols = ", ".join(f'"{c}"' for c in columns)
+        self.con.execute(f"insert into {table} ({cols}) select {cols} from incoming")
+        self.con.unregister("incoming")
+
+    def _fold_events(self, table: str, events: str, key: list[str], columns: list[str]):
+        keys = ", ".join(f'"{k}"' for k in key)
+        values = [c for c in columns if c not in key and c != "compound"]
+        folded = ", ".join(
+            f'last("{c}" order by event_seq) filter (where "{c}" is not null) as "{c}"'
+            for c in values)
+        self.con.execute(f"delete from {table} where compound = $compound", {"compound": self.compound})
+        self.con.execute(
+            f"insert into {table} (compound, {keys}, {', '.join(chr(34) + c + chr(34) for c in values)}) "
+            f"select compound, {keys}, {folded} from {events} where compound = $compound "
+            f"group by compound, {keys}", {"compound": self.compound})
+
+
+HEADERS_BY_KIND = {name: {c.name for c in kind.columns} for name, kind in KINDS.items()}
+
+
+def _events_table(kind: Kind) -> str | None:
+    return {"medicine_requests": "medicine_request_events", "cases": "case_events",
+            "seals": "seal_events"}.get(kind.name)
+
+
+def table_columns(con, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_name = $t "
+        "order by ordinal_position", {"t": table}).fetchall()]
+
+
+def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records)
+    for col in columns:
+        if col not in frame:
+            frame[col] = None
+    return frame[columns].astype(object).where(frame[columns].notna(), None)
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    return str(value)
+
+
+def _py(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def row_hash(kind: str, compound: str, rec: dict) -> str:
+    payload = json.dumps([kind, compound, sorted((k, _jsonable(v) if not isinstance(v, list) else v)
+                                                 for k, v in rec.items() if k != "row_hash")],
+                         ensure_ascii=False, default=str)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def import_files(paths: list[Path], *, store=None, compound: str, year: int | None = None,
+                 kind: str | None = None, command: str = "cli", dry_run: bool = False,
+                 settings: dict | None = None) -> list[SheetResult]:
+    """Import files into one new snapshot; returns a result per file (per sheet for XLSX)."""
+    results: list[SheetResult] = []
+    work: list[tuple[Path, Sheet, str, int, dict, SheetResult]] = []
+    for path in paths:
+        path = Path(path)
+        try:
+            sheets = read_file(path)
+        except FileNotFoundError:
+            results.append(_refused(path, None, "missing_file"))
+            continue
+        except RefusedFile as err:
+            results.append(_refused(path, None, err.code))
+            continue
+        found = []
+        for sheet in sheets:
+            if all(all(P.is_blank(c) for c in cells) for _, cells in sheet.rows):
+                continue
+            hit = detect(sheet, kind)
+            if hit is None:
+                found.append(_refused(path, sheet.name, "unknown_kind"))
+            else:
+                res = SheetResult(str(path), sheet.name, kind=hit[0])
+                found.append(res)
+                work.append((path, sheet, hit[0], hit[1], hit[2], res))
+        if not found:
+            found.append(_refused(path, None, "unknown_kind"))
+        results.extend(found)
+    if work:
+        work.sort(key=lambda w: LOAD_ORDER.index(w[2]))  # registers before logs; stable
+        with new_snapshot(store, commit=not dry_run) as con:
+            _ensure_compound(con, compound, year, settings or {})
+            rows = con.execute("select year from compounds where compound = $c", {"c": compound}).fetchall()
+            imp = Importer(con, compound, year or (rows[0][0] if rows else None), command)
+            seen: dict[str, set[str]] = {}
+            for path, sheet, kind_name, pos, mapping, res in work:
+                imp.load_sheet(path, sheet, kind_name, pos, mapping, res, seen.setdefault(kind_name, set()))
+                if res.rejections:  # a row rejected before is not recorded twice
+                    con.register("incoming", pd.DataFrame(res.rejections))
+                    con.execute(
+                        "insert into rejected_rows by name select * from incoming i where not exists ("
+                        " select 1 from rejected_rows r where r.compound = i.compound and r.kind = i.kind"
+                        " and r.raw = i.raw and r.reason_code = i.reason_code)")
+                    con.unregister("incoming")
+                con.execute(
+                    "insert into import_history values ($id, $compound, $at, $command, $file, $hash,"
+                    " $sheet, $kind, $read, $acc, $rej, $dup, null)",
+                    {"id": imp.import_id, "compound": compound, "at": imp.imported_at,
+                     "command": command, "file": path.name, "hash": file_hash(path),
+                     "sheet": sheet.name, "kind": kind_name, "read": res.rows_read,
+                     "acc": res.accepted, "rej": res.rejected, "dup": res.duplicates})
+    return results
+
+
+def _ensure_compound(con, compound: str, year: int | None, settings: dict):
+    """Create the compound's row; --year and the given settings overwrite its fields."""
+    con.execute("insert into compounds (compound, year) values ($c, $y) on conflict do nothing",
+                {"c": compound, "y": year})
+    fields = {"year": year, **settings}
+    for name in ("year", "lockdown_from", "lockdown_until", "default_as_of"):
+        if fields.get(name) is not None:
+            con.execute(f"update compounds set {name} = $v where compound = $c",  # name: fixed list
+                        {"c": compound, "v": fields[name]})
+
+
+def _refused(path: Path, sheet: str | None, code: str) -> SheetResult:
+    res = SheetResult(str(path), sheet)
+    res.refused = t(f"refused.{code}", "en", file=path.name, sheet=sheet or "")
+    res.refused_zh = t(f"refused.{code}", "zh", file=path.name, sheet=sheet or "")
+    return res
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
