@@ -348,6 +348,7 @@ class Importer:
         if merged.get("fulfilled_at") and merged.get("requested_at") and \
                 merged["fulfilled_at"] < merged["requested_at"]:
             raise RowError("delivered_before_request", "fulfilled_at", raw.get("fulfilled_at"))
+        self._keep("medicine_requests", "request_id", merged)
         return [rec]
 
     def _finish_cases(self, rec, raw, is_update):
@@ -357,6 +358,7 @@ class Importer:
         if merged.get("outcome_on") and merged.get("reported_on") and \
                 merged["outcome_on"] < merged["reported_on"]:
             raise RowError("outcome_before_report", "outcome_on", raw.get("outcome_on"))
+        self._keep("cases", "case_id", merged)
         return [rec]
 
     def _finish_seals(self, rec, raw, is_update):
@@ -383,9 +385,11 @@ class Importer:
                 f"select * from {table} where compound = $compound and {id_col} = $id",  # names from the contract
                 {"compound": self.compound, "id": rec[id_col]}).fetchdf()
             pending = {} if cur.empty else {k: _py(v) for k, v in cur.iloc[0].to_dict().items()}
-        merged = {**pending, **{k: v for k, v in rec.items() if v is not None}}
-        self._pending[(table, rec[id_col])] = merged
-        return merged
+        return {**pending, **{k: v for k, v in rec.items() if v is not None}}
+
+    def _keep(self, table: str, id_col: str, merged: dict) -> None:
+        """Remember an accepted update so later rows in this import see it."""
+        self._pending[(table, merged[id_col])] = merged
 
     # -- writing
     def _write(self, kind: Kind, records: list[dict]):
@@ -467,7 +471,7 @@ def _jsonable(value):
 
 
 def _py(value):
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
