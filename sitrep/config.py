@@ -1,0 +1,14 @@
+"""Settings in one place: thresholds and targets that the queries take as parameters."""
+from __future__ import annotations
+
+FEVER_C = 37.3               # fever: a screening with max_temp_c at or above this
+MEDICINE_TARGET_HOURS = {"urgent": 2, "normal": 24}
+FATIGUE = {"day_hours": 10, "days_without_rest": 7, "week_hours": 60}
+STALE_HOURS = 24             # a kind not imported for longer than this is flagged stale
+TREND_DAYS = 14              # the overview's compact trends
+CACHE_TTL_S = 600
+
+
+def medicine_params() -> dict:
+    return {"urgent_hours": MEDICINE_TARGET_HOURS["urgent"],
+            "normal_hours": MEDICINE_TARGET_HOURS["normal"]}

@@ -1,0 +1,89 @@
+"""The global filters: drawn once in the sidebar by dashboard.py, bound to the URL
+(`?building=B5&as_of=2020-02-10`), read by every page through `current()`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import streamlit as st
+
+from . import config
+from .i18n import DEFAULT_LANG, LANGS, t
+from .ui import query
+
+LANG_NAMES = {"zh": "中文", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    compound: str
+    buildings: list[str]        # empty = all
+    as_of: date
+    date_from: date             # the trend range
+    date_to: date
+    lang: str
+    first_on: date              # the data's bounds
+    last_on: date
+
+    def params(self) -> dict:
+        """Parameters most queries take."""
+        return {"compound": self.compound, "buildings": list(self.buildings)}
+
+    def window(self, days: int = config.TREND_DAYS) -> tuple[date, date]:
+        """The `days` days ending on the as-of date."""
+        return self.as_of - timedelta(days=days - 1), self.as_of
+
+    def scope(self) -> str:
+        return ", ".join(self.buildings) if self.buildings else t("filters.all_buildings", self.lang)
+
+
+def language() -> str:
+    """The language switch comes first: every other label depends on it."""
+    lang = st.sidebar.selectbox(
+        "语言 / Language", LANGS, format_func=LANG_NAMES.get, key="lang", bind="query-params")
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def sidebar(lang: str) -> Filters | None:
+    """Draw the global filters; None when the store holds no compound yet."""
+    compounds = query("compounds")
+    if compounds.empty:
+        return None
+    names = compounds["compound"].tolist()
+    compound = names[0]
+    if len(names) > 1:
+        compound = st.sidebar.selectbox(t("filters.compound", lang), names, key="compound",
+                                        bind="query-params")
+    row = compounds.set_index("compound").loc[compound]
+    first_on, last_on = row["first_on"].date(), row["last_on"].date()
+    default_as_of = min(max(row["default_as_of"].date(), first_on), last_on)
+
+    options = query("buildings", compound=compound)["building"].tolist()
+    buildings = st.sidebar.multiselect(
+        t("filters.buildings", lang), options, key="building", bind="query-params",
+        placeholder=t("filters.all_buildings", lang))
+    as_of = st.sidebar.date_input(
+        t("filters.as_of", lang), value=default_as_of, min_value=first_on, max_value=last_on,
+        key="as_of", bind="query-params", format="YYYY-MM-DD")
+    span = st.sidebar.date_input(
+        t("filters.range", lang), value=(first_on, last_on), min_value=first_on,
+        max_value=last_on, key="range", bind="query-params", format="YYYY-MM-DD")
+    date_from, date_to = _span(span, first_on, last_on)
+    st.session_state["_filters"] = Filters(
+        compound=compound, buildings=list(buildings), as_of=as_of or default_as_of,
+        date_from=date_from, date_to=date_to, lang=lang, first_on=first_on, last_on=last_on)
+    return st.session_state["_filters"]
+
+
+def _span(value, first_on: date, last_on: date) -> tuple[date, date]:
+    """A half-picked range (one date) runs to the end of the data."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return value[0], value[1]
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        return value[0], last_on
+    return first_on, last_on
+
+
+def current() -> Filters:
+    """The filters drawn by dashboard.py on this run."""
+    return st.session_state["_filters"]
