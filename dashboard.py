@@ -19,4 +19,7 @@ if ui.snapshot() is None:
 if filters.sidebar(lang) is None:
     st.info(t("empty.no_compound", lang))
     st.stop()
-ui.guarded(page, lang)
+try:
+    ui.guarded(page, lang)
+finally:
+    filters.done()

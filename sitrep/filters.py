@@ -30,8 +30,10 @@ class Filters:
         return {"compound": self.compound, "buildings": list(self.buildings)}
 
     def window(self, days: int = config.TREND_DAYS) -> tuple[date, date]:
-        """The `days` days ending on the as-of date."""
-        return self.as_of - timedelta(days=days - 1), self.as_of
+        """The `days` days ending on the as-of date (from the first day of data at the
+        earliest; always at least two days, for the change since the day before)."""
+        start = max(self.as_of - timedelta(days=days - 1), self.first_on)
+        return min(start, self.as_of - timedelta(days=1)), self.as_of
 
     def scope(self) -> str:
         return ", ".join(self.buildings) if self.buildings else t("filters.all_buildings", self.lang)
@@ -85,5 +87,21 @@ def _span(value, first_on: date, last_on: date) -> tuple[date, date]:
 
 
 def current() -> Filters:
-    """The filters drawn by dashboard.py on this run."""
+    """The filters drawn by dashboard.py on this run.
+
+    With a `pages/` folder beside it, Streamlit's old multipage mode may run a page file
+    alone, without dashboard.py (the first request of a server process for /overview, and
+    every AppTest rerun). Then we leave that mode and rerun: the page's hash comes from its
+    url_path, so the rerun lands on the same page, inside the shell.
+    """
+    if "_filters" not in st.session_state:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["_filters"]
+
+
+def done() -> None:
+    """Called by dashboard.py after the page ran: the next run must draw the filters again."""
+    st.session_state.pop("_filters", None)

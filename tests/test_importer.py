@@ -297,3 +297,18 @@ def test_forced_kind(tmp_path):
     write(tmp_path / "b.csv", BUILDINGS)
     assert import_files([tmp_path / "b.csv"], store=tmp_path / "s", compound=C, kind="households")[0].refused
     assert import_files([tmp_path / "b.csv"], store=tmp_path / "s", compound=C, kind="buildings")[0].accepted == 2
+
+
+def test_the_demo_files_use_typing_variants_and_all_load(demo_store, demo_con):
+    """The demo is typed the way people type (variants from DATA_CONTRACT), and every row loads."""
+    import csv
+
+    text = "".join(p.read_text(encoding="utf-8-sig") for p in (REPO / "data" / "demo").glob("*.csv"))
+    for variant in ("点半", "月", "年", "/", "栋", "室", "Ｂ", "℃", "度", "斤", "kg", "下午"):
+        assert variant in text, variant
+    assert demo_con.execute("select count(*) from rejected_rows").fetchall() == [(0,)]
+    assert demo_con.execute(
+        "select count(*) from import_history where rows_read <> accepted or duplicates <> 0").fetchall() == [(0,)]
+    with open(REPO / "data" / "demo" / "配送记录.csv", encoding="utf-8-sig", newline="") as handle:
+        rows_in_file = sum(1 for _ in csv.reader(handle)) - 1
+    assert demo_con.execute("select count(*) from deliveries").fetchall() == [(rows_in_file,)]

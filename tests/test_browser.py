@@ -1,0 +1,122 @@
+"""A real browser: `streamlit run dashboard.py` on a free loopback port, opened cold in
+Debian's Chromium through Playwright. Under CI=true this must run, never skip."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "artifacts" / "screenshots"
+URLS = {
+    "overview": "/",
+    "overview_b5": "/?building=B5",
+    "overview_cold_path": "/overview?building=B5&as_of=2020-03-01",
+    "overview_en": "/overview?lang=English",
+}
+
+
+def _missing() -> str | None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    if not Path(CHROMIUM).exists():
+        return "Debian's chromium is not installed"
+    return None
+
+
+if _missing():
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser test cannot run in CI: {_missing()}", pytrace=False)
+    pytest.skip(_missing(), allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_store):
+    port = free_port()
+    env = {**os.environ, "SITREP_STORE": str(demo_store)}
+    log = open(demo_store / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + (demo_store / "streamlit.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str, width: int = 1280):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=30000)
+    # the script has finished when the status widget ("Running…") is gone and a title is drawn
+    page.wait_for_selector("h1", timeout=30000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)  # charts painted
+    return page
+
+
+@pytest.mark.parametrize("name", list(URLS))
+def test_page_loads_cold_without_an_error(server, browser, name):
+    page = open_page(browser, server + URLS[name])
+    assert page.locator('[data-testid="stException"]').count() == 0
+    text = page.inner_text("body")
+    assert "Traceback" not in text
+    if name == "overview_en":
+        assert "Overview" in text
+    else:
+        assert "态势总览" in text
+    if "b5" in name or "cold_path" in name:
+        assert "B5" in page.locator("h1 + div, [data-testid='stCaptionContainer']").first.inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.close()
+
+
+def test_overview_on_a_phone(server, browser):
+    page = open_page(browser, server + "/?building=B5", width=390)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview_phone.png"), full_page=True)
+    page.close()
