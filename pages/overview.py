@@ -12,10 +12,10 @@ daily = ui.query("overview_daily", **f.params(), date_from=date_from, date_to=da
                  fever_c=config.FEVER_C, **config.medicine_params())
 freshness = ui.query("data_freshness", compound=f.compound)
 
-st.title(t("overview.title", lang, compound=f.compound))
+st.title(t("page.overview", lang))
 last_import = freshness["last_import_at"].max()
 newest = freshness["newest_on"].max()
-st.caption(t("overview.heading", lang, as_of=f.as_of.isoformat(), scope=f.scope(),
+st.caption(t("overview.heading", lang, compound=f.compound, as_of=f.as_of.isoformat(), scope=f.scope(),
              imported=last_import.strftime("%Y-%m-%d %H:%M") if last_import == last_import else "—",
              newest=newest.strftime("%Y-%m-%d") if newest == newest else "—"))
 
@@ -52,14 +52,15 @@ GROUPS = [
 for group_key, cards, trend_series, trend_kind in GROUPS:
     with st.container(border=True):
         st.subheader(t(group_key, lang))
-        columns = st.columns(4)
-        for column, (name, key, fmt, worse_up) in zip(columns, cards, strict=False):
-            delta = today[name] - yesterday[name]
-            column.metric(
-                t(key, lang), fmt.format(today[name]),
-                delta=fmt.format(delta) if delta else None,
-                delta_color="inverse" if worse_up else "normal",
-                help=t("overview.delta_help", lang))
+        # a wrapping row: four cards across a laptop, two across a phone
+        with st.container(horizontal=True, gap="small"):
+            for name, key, fmt, worse_up in cards:
+                delta = today[name] - yesterday[name]
+                st.metric(
+                    t(key, lang), fmt.format(today[name]),
+                    delta=fmt.format(delta) if delta else None,
+                    delta_color="inverse" if worse_up else "normal",
+                    help=t("overview.delta_help", lang), width=140)
         st.plotly_chart(
             charts.trend(daily, {c: t(k, lang) for c, k in trend_series.items()},
                          t("overview.trend_title", lang, days=config.TREND_DAYS), trend_kind),

@@ -1,6 +1,7 @@
 """Settings in one place: thresholds and targets that the queries take as parameters."""
 from __future__ import annotations
 
+TIMEZONE = "Asia/Shanghai"    # every stored time is the compound's local time, without a zone
 FEVER_C = 37.3               # fever: a screening with max_temp_c at or above this
 MEDICINE_TARGET_HOURS = {"urgent": 2, "normal": 24}
 FATIGUE = {"day_hours": 10, "days_without_rest": 7, "week_hours": 60}
@@ -12,3 +13,11 @@ CACHE_TTL_S = 600
 def medicine_params() -> dict:
     return {"urgent_hours": MEDICINE_TARGET_HOURS["urgent"],
             "normal_hours": MEDICINE_TARGET_HOURS["normal"]}
+
+
+def local_now():
+    """Now in the compound's time zone, as a naive datetime (how times are stored)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)

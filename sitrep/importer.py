@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import parse as P
+from .config import local_now
 from .contract import KINDS, LOAD_ORDER, Kind
 from .i18n import t
 from .read import RefusedFile, Sheet, read_file
@@ -123,7 +124,7 @@ class Importer:
         self.year = year
         self.import_id = con.execute(
             "select coalesce(max(import_id), 0) + 1 from import_history").fetchall()[0][0]
-        self.imported_at = datetime.now().replace(microsecond=0)
+        self.imported_at = local_now()
         self._register_cache: dict | None = None
         self._pending: dict = {}  # requests and cases as updated so far in this import
 

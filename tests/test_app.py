@@ -76,3 +76,22 @@ def test_no_snapshot_gives_a_clear_message(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert "python -m sitrep demo" in at.info[0].value
+
+
+def test_overview_on_the_demo_opens_on_the_report_day_and_narrows_to_b5(demo_env):
+    at = app(demo_env)
+    at.run()
+    assert not at.exception
+    assert at.date_input(key="as_of").value.isoformat() == "2020-02-10"   # the day of the report
+    got = metrics(at)
+    assert got["住户"] == "1,288"
+    assert got["累计确诊"] == "5"            # 4 by 02-04, B5's fifth on 02-08
+    assert got["今日出车（趟）"] == "4"       # 08:30 to 15:20 with a 20-minute lunch
+    at.multiselect(key="building").set_value(["B5"]).run()
+    got = metrics(at)
+    # B5: 33 floors x 4 households, sealed whole from 02-04 to 02-22, three of the cases
+    assert (got["住户"], got["封控楼栋"], got["封控楼层"], got["封控住户"]) == ("132", "1", "33", "132")
+    assert got["累计确诊"] == "3"
+    at.date_input(key="as_of").set_value(__import__("datetime").date(2020, 3, 1)).run()
+    got = metrics(at)
+    assert (got["封控楼栋"], got["封控住户"]) == ("0", "0")   # lifted on 02-22
