@@ -3,15 +3,16 @@ import streamlit as st
 
 from sitrep import filters, ui
 from sitrep.i18n import t
+from sitrep.nav import PAGES
 
 st.set_page_config(page_title="福星城 · 态势", page_icon="🏘️", layout="wide")
 
 lang = filters.language()
-pages = [
-    st.Page("pages/overview.py", title=t("page.overview", lang), icon="📊", url_path="overview",
-            default=True),
-]
-page = st.navigation(pages)
+page = st.navigation([
+    st.Page(spec.path, title=t(f"page.{spec.name}", lang), icon=spec.icon, url_path=spec.name,
+            default=i == 0)
+    for i, spec in enumerate(PAGES)
+])
 
 if ui.snapshot() is None:
     st.info(t("empty.no_snapshot", lang))

@@ -10,8 +10,7 @@ import time
 from datetime import date
 
 from . import store
-
-PAGES = {"overview": "pages/overview.py"}
+from .nav import PAGES
 
 
 def render_times(page: str, runs: int) -> dict[str, float]:
@@ -43,7 +42,7 @@ def main(args) -> int:
     if snapshot is None:
         print("no snapshot: run `python -m sitrep demo` first")
         return 1
-    results = {name: render_times(path, args.runs) for name, path in PAGES.items()}
+    results = {spec.name: render_times(spec.path, args.runs) for spec in PAGES}
     report = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
               f"{os.cpu_count()} cores, Python {platform.python_version()}",
               "snapshot": snapshot.name, "runs": args.runs, "pages": results}

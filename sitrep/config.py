@@ -5,6 +5,9 @@ TIMEZONE = "Asia/Shanghai"    # every stored time is the compound's local time, 
 FEVER_C = 37.3               # fever: a screening with max_temp_c at or above this
 MEDICINE_TARGET_HOURS = {"urgent": 2, "normal": 24}
 FATIGUE = {"day_hours": 10, "days_without_rest": 7, "week_hours": 60}
+# fever alert: a building's fever count today above its own recent baseline
+FEVER_ALERT = {"baseline_days": 7, "factor": 2.0, "min_count": 2}
+DELIVERY_GAP_HOURS = 48      # sealed households not reached by a delivery for this long
 STALE_HOURS = 24             # a kind not imported for longer than this is flagged stale
 TREND_DAYS = 14              # the overview's compact trends
 CACHE_TTL_S = 600

@@ -1,4 +1,5 @@
-"""User-visible text: a zh and an en catalog (sitrep/locales/*.json), Chinese by default.
+"""User-visible text: a zh and an en catalog (sitrep/locales/<lang>/*.json, one file per
+area, merged), Chinese by default.
 
 Code holds message keys only. Coded values (groups, statuses, …) are shown through
 `label(domain, code, lang)`, which falls back to the value as typed for open lists.
@@ -16,7 +17,10 @@ _DIR = Path(__file__).with_name("locales")
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    return json.loads((_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in sorted((_DIR / lang).glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:

@@ -50,3 +50,48 @@ def guarded(page, lang: str) -> None:
     except Exception:  # noqa: BLE001 - the boundary: log it, tell the user without a traceback
         log.exception("page failed")
         st.error(t("error.page", lang))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells a spreadsheet would run as a formula (=, +, -, @ …) get a leading apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for Excel: UTF-8 with BOM (so Chinese opens right), formula cells neutralised."""
+    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def table(frame: pd.DataFrame, key: str, lang: str, *, columns: dict[str, str] | None = None,
+          height: int | None = None) -> None:
+    """Show a table exactly as filtered, with its CSV download. `columns` maps column names to
+    their labels in the active language (and chooses the columns shown)."""
+    if frame.empty:
+        empty(lang)
+        return
+    shown = frame[list(columns)].rename(columns=columns) if columns else frame
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table",
+                 **({"height": height} if height else {}))
+    st.download_button(t("table.download", lang), csv_bytes(shown), file_name=f"{key}.csv",
+                       mime="text/csv", key=f"{key}_download", on_click="ignore")
+
+
+def empty(lang: str) -> None:
+    """The one empty state: a clear message instead of a blank chart."""
+    st.info(t("empty.no_rows", lang))
+
+
+def heading(f, title_key: str) -> None:
+    """Every page's heading: its title, then compound, as-of date and building scope, so a
+    screenshot says what and when."""
+    st.title(t(title_key, f.lang))
+    st.caption(t("page.heading", f.lang, compound=f.compound, as_of=f.as_of.isoformat(),
+                 scope=f.scope(), date_from=f.date_from.isoformat(), date_to=f.date_to.isoformat()))

@@ -46,3 +46,36 @@ def demo_con(demo_store):
     con = store.connect_readonly(store.current_path(demo_store))
     yield con
     con.close()
+
+
+# -- the dashboard through AppTest --------------------------------------------------------
+APP = str(REPO / "dashboard.py")  # anchored on the repo: a relative path resolves against the test file
+
+
+def app(store=None, **query):
+    """An AppTest of dashboard.py opened with these URL query parameters (e.g. building="B5")."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def metrics(at) -> dict[str, str]:
+    """Metric label -> shown value."""
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture
+def fixture_env(fixture_store, monkeypatch):
+    """The dashboard reads the hand-built fixture store."""
+    monkeypatch.setenv("SITREP_STORE", str(fixture_store))
+    return fixture_store
+
+
+@pytest.fixture
+def demo_env(demo_store, monkeypatch):
+    """The dashboard reads the demo store."""
+    monkeypatch.setenv("SITREP_STORE", str(demo_store))
+    return demo_store

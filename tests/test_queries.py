@@ -104,6 +104,8 @@ def test_data_freshness(fixture_con):
 
 
 def test_every_query_has_a_known_answer_test():
-    source = open(__file__, encoding="utf-8").read()
+    from pathlib import Path
+
+    source = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
     untested = [n for n in names() if f'"{n}"' not in source]
     assert not untested, f"queries without a known-answer test: {untested}"

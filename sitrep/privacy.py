@@ -1,0 +1,56 @@
+"""Masking of personal data (names, phones, rooms), applied where data leaves the query layer.
+
+Until access control lands every viewer is masked: `may_see_personal()` is False.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .i18n import t
+
+
+def may_see_personal() -> bool:
+    return False
+
+
+def mask_name(name) -> str | None:
+    """`余为民` -> `余**`; `Zhang San` -> `Z***`."""
+    if name is None or (isinstance(name, float) and name != name):
+        return None
+    text = str(name).strip()
+    if not text:
+        return text
+    return text[0] + "*" * max(len(text) - 1, 1)
+
+
+def mask_phone(phone) -> str | None:
+    """`13800000447` -> `138****0447`."""
+    if phone is None or (isinstance(phone, float) and phone != phone):
+        return None
+    digits = re.sub(r"\D", "", str(phone))
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_room(building, floor, lang: str = "zh") -> str:
+    """A room shown as its building and floor only: `B5 · 13层` / `B5 · floor 13`."""
+    return t("privacy.building_floor", lang, building=building, floor=int(floor))
+
+
+def mask_frame(frame: pd.DataFrame, lang: str, *, names=(), phones=(), rooms: dict | None = None
+               ) -> pd.DataFrame:
+    """Mask the given columns unless the viewer may see personal data.
+    `rooms` maps a room column to its (building column, floor column)."""
+    if may_see_personal() or frame.empty:
+        return frame
+    out = frame.copy()
+    for col in names:
+        out[col] = out[col].map(mask_name)
+    for col in phones:
+        out[col] = out[col].map(mask_phone)
+    for col, (building, floor) in (rooms or {}).items():
+        out[col] = [mask_room(b, f, lang) for b, f in zip(out[building], out[floor], strict=True)]
+    return out
