@@ -39,8 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="year for dates typed without one (2月10日)")
     p.add_argument("--kind", choices=sorted(KINDS), help="skip kind detection")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--max-file-mb", type=float,
+                   help="refuse files larger than this (default $SITREP_MAX_FILE_MB or 20)")
 
     sub.add_parser("snapshot", parents=[common], help="print the current snapshot's path")
+
+    p = sub.add_parser("templates", help="write a blank XLSX template for every kind")
+    p.add_argument("folder", type=Path)
 
     p = sub.add_parser("bench", parents=[common], help="render every page cold and warm; print medians")
     p.add_argument("--runs", type=int, default=5)
@@ -76,11 +81,17 @@ def cmd_demo(args) -> int:
 
 
 def cmd_import(args) -> int:
+    import getpass
+    import os
+
     from .importer import import_files
+    from .read import Limits
 
     compound = args.compound or _only_compound(args.store)
+    max_mb = args.max_file_mb or float(os.environ.get("SITREP_MAX_FILE_MB") or 0) or Limits().max_file_mb
     results = import_files(args.paths, store=args.store, compound=compound, year=args.year,
-                           kind=args.kind, command="cli")
+                           kind=args.kind, command=f"cli:{getpass.getuser()}",
+                           limits=Limits(max_file_mb=max_mb))
     if args.json:
         print(json.dumps({"files": [r.as_json() for r in results]}, ensure_ascii=False))
     else:
@@ -124,10 +135,19 @@ def cmd_snapshot(args) -> int:
     return 0
 
 
+def cmd_templates(args) -> int:
+    from .templates import write_templates
+
+    for path in write_templates(args.folder):
+        print(path)
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .bench import main as bench_main
 
     return bench_main(args)
 
 
-COMMANDS = {"demo": cmd_demo, "import": cmd_import, "snapshot": cmd_snapshot, "bench": cmd_bench}
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "snapshot": cmd_snapshot, "bench": cmd_bench,
+            "templates": cmd_templates}

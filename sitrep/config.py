@@ -11,6 +11,10 @@ DELIVERY_GAP_HOURS = 48      # sealed households not reached by a delivery for t
 STALE_HOURS = 24             # a kind not imported for longer than this is flagged stale
 TREND_DAYS = 14              # the overview's compact trends
 CACHE_TTL_S = 600
+# import limits (a file over them is refused whole, with a clear message)
+MAX_FILE_MB = 20                 # also `import --max-file-mb` and $SITREP_MAX_FILE_MB
+MAX_ROWS = 1_100_000             # rows per sheet
+MAX_XLSX_UNCOMPRESSED_MB = 300   # sum of the workbook's unzipped parts (zip bombs)
 
 
 def medicine_params() -> dict:

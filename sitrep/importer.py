@@ -21,7 +21,7 @@ from . import parse as P
 from .config import local_now
 from .contract import KINDS, LOAD_ORDER, Kind
 from .i18n import t
-from .read import RefusedFile, Sheet, read_file
+from .read import Limits, RefusedFile, Sheet, read_file
 from .store import new_snapshot
 
 HEADER_SCAN_ROWS = 15  # title and note rows above the header
@@ -488,19 +488,19 @@ def row_hash(kind: str, compound: str, rec: dict) -> str:
 
 def import_files(paths: list[Path], *, store=None, compound: str, year: int | None = None,
                  kind: str | None = None, command: str = "cli", dry_run: bool = False,
-                 settings: dict | None = None) -> list[SheetResult]:
+                 settings: dict | None = None, limits: Limits | None = None) -> list[SheetResult]:
     """Import files into one new snapshot; returns a result per file (per sheet for XLSX)."""
     results: list[SheetResult] = []
     work: list[tuple[Path, Sheet, str, int, dict, SheetResult]] = []
     for path in paths:
         path = Path(path)
         try:
-            sheets = read_file(path)
+            sheets = read_file(path, limits or Limits())
         except FileNotFoundError:
             results.append(_refused(path, None, "missing_file"))
             continue
         except RefusedFile as err:
-            results.append(_refused(path, None, err.code))
+            results.append(_refused(path, None, err.code, **err.details))
             continue
         found = []
         for sheet in sheets:
@@ -553,10 +553,10 @@ def _ensure_compound(con, compound: str, year: int | None, settings: dict):
                         {"c": compound, "v": fields[name]})
 
 
-def _refused(path: Path, sheet: str | None, code: str) -> SheetResult:
+def _refused(path: Path, sheet: str | None, code: str, **details) -> SheetResult:
     res = SheetResult(str(path), sheet)
-    res.refused = t(f"refused.{code}", "en", file=path.name, sheet=sheet or "")
-    res.refused_zh = t(f"refused.{code}", "zh", file=path.name, sheet=sheet or "")
+    res.refused = t(f"refused.{code}", "en", file=path.name, sheet=sheet or "", **details)
+    res.refused_zh = t(f"refused.{code}", "zh", file=path.name, sheet=sheet or "", **details)
     return res
 
 
