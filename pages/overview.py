@@ -10,7 +10,8 @@ lang = f.lang
 date_from, date_to = f.window()
 daily = ui.query("overview_daily", **f.params(), date_from=date_from, date_to=date_to,
                  fever_c=config.FEVER_C, **config.medicine_params())
-freshness = ui.query("data_freshness", compound=f.compound)
+freshness = ui.query("data_freshness", compound=f.compound, now=config.local_now().replace(second=0),
+                     stale_hours=config.STALE_HOURS)
 
 st.title(t("page.overview", lang))
 last_import = freshness["last_import_at"].max()
@@ -18,6 +19,11 @@ newest = freshness["newest_on"].max()
 st.caption(t("overview.heading", lang, compound=f.compound, as_of=f.as_of.isoformat(), scope=f.scope(),
              imported=last_import.strftime("%Y-%m-%d %H:%M") if last_import == last_import else "—",
              newest=newest.strftime("%Y-%m-%d") if newest == newest else "—"))
+
+stale = freshness[freshness["is_stale"] & freshness["kind"].isin(config.LOG_KINDS)]
+if not stale.empty:
+    st.warning(t("overview.stale", lang, hours=config.STALE_HOURS,
+                 kinds="、".join(t(f"kind.{k}", lang) for k in stale["kind"])))
 
 today, yesterday = daily.iloc[-1], daily.iloc[-2]
 

@@ -1,6 +1,16 @@
--- How fresh is each kind of data: when was it last imported, and what is its newest record?
--- Grain: one row per kind that has been imported. Parameters: $compound.
+-- How fresh is each kind of data: when was it last imported, what is its newest record, and
+-- is it stale (not imported for more than $stale_hours before $now)?
+-- Grain: one row per kind of the contract (never-imported kinds included).
+-- Parameters: $compound, $now (local time), $stale_hours.
 with
+
+kinds as (
+    select * from (values
+        ('buildings', 1), ('households', 2), ('volunteers', 3), ('seals', 4), ('shifts', 5),
+        ('deliveries', 6), ('medicine_requests', 7), ('screenings', 8), ('cases', 9),
+        ('vehicle_trips', 10)
+    ) as kinds (kind, position)
+),
 
 imports as (
     select kind, max(imported_at) as last_import_at
@@ -20,10 +30,16 @@ newest as (
 ),
 
 final as (
-    select imports.kind, imports.last_import_at, newest.newest_on
-    from imports
+    select
+        kinds.kind,
+        imports.last_import_at,
+        newest.newest_on,
+        imports.last_import_at is null
+            or imports.last_import_at < $now::timestamp - to_hours($stale_hours::integer) as is_stale
+    from kinds
+    left join imports using (kind)
     left join newest using (kind)
-    order by imports.kind
+    order by kinds.position
 )
 
 select * from final

@@ -13,6 +13,20 @@ from . import store
 from .nav import PAGES
 
 
+def _as_a_running_server() -> None:
+    """AppTest re-detects the pages/ folder on every run; a running server does not (see
+    tests/conftest.py). Measure what a running server does."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+
+
 def render_times(page: str, runs: int) -> dict[str, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -42,6 +56,7 @@ def main(args) -> int:
     if snapshot is None:
         print("no snapshot: run `python -m sitrep demo` first")
         return 1
+    _as_a_running_server()
     results = {spec.name: render_times(spec.path, args.runs) for spec in PAGES}
     report = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
               f"{os.cpu_count()} cores, Python {platform.python_version()}",

@@ -9,6 +9,8 @@ FATIGUE = {"day_hours": 10, "days_without_rest": 7, "week_hours": 60}
 FEVER_ALERT = {"baseline_days": 7, "factor": 2.0, "min_count": 2}
 DELIVERY_GAP_HOURS = 48      # sealed households not reached by a delivery for this long
 STALE_HOURS = 24             # a kind not imported for longer than this is flagged stale
+# the daily logs (the registers of buildings, households and volunteers change rarely)
+LOG_KINDS = ("seals", "shifts", "deliveries", "medicine_requests", "screenings", "cases", "vehicle_trips")
 TREND_DAYS = 14              # the overview's compact trends
 CACHE_TTL_S = 600
 # import limits (a file over them is refused whole, with a clear message)

@@ -6,16 +6,22 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PageSpec:
-    name: str       # url_path and catalog key page.<name>
-    path: str       # file under the repo root
-    icon: str
+    name: str       # url_path and catalog key page.<name>; the file is pages/<name>.py
+    icon: str       # a Material Symbols icon (bundled with Streamlit; emoji fonts may be missing)
+
+    @property
+    def path(self) -> str:
+        # The file's stem must equal the url_path: Streamlit's pages/ folder mode resolves a
+        # cold URL by file name, and would show "Page not found" otherwise.
+        return f"pages/{self.name}.py"
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "pages/overview.py", "📊"),
-    PageSpec("seals", "pages/seals.py", "🏢"),
-    PageSpec("volunteers", "pages/volunteers.py", "🙋"),
-    PageSpec("medicine", "pages/medicine.py", "💊"),
-    PageSpec("screening", "pages/screening.py", "🌡️"),
-    PageSpec("deliveries", "pages/deliveries.py", "🚚"),
+    PageSpec("overview", ":material/dashboard:"),
+    PageSpec("seals", ":material/domain:"),
+    PageSpec("volunteers", ":material/volunteer_activism:"),
+    PageSpec("medicine", ":material/medication:"),
+    PageSpec("screening", ":material/thermometer:"),
+    PageSpec("deliveries", ":material/local_shipping:"),
+    PageSpec("data_import", ":material/upload_file:"),
 )

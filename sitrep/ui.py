@@ -77,11 +77,25 @@ def table(frame: pd.DataFrame, key: str, lang: str, *, columns: dict[str, str] |
     if frame.empty:
         empty(lang)
         return
-    shown = frame[list(columns)].rename(columns=columns) if columns else frame
+    shown = display(frame[list(columns)].rename(columns=columns) if columns else frame)
     st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table",
                  **({"height": height} if height else {}))
     st.download_button(t("table.download", lang), csv_bytes(shown), file_name=f"{key}.csv",
                        mime="text/csv", key=f"{key}_download", on_click="ignore")
+
+
+def display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Shape a frame for reading: dates without a midnight time, times to the minute, blanks as —."""
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            valid = series.dropna()
+            fmt = "%Y-%m-%d" if (valid == valid.dt.normalize()).all() else "%Y-%m-%d %H:%M"
+            out[col] = series.dt.strftime(fmt).fillna("—")
+        elif series.dtype == object:
+            out[col] = series.map(lambda v: "—" if v is None or (isinstance(v, float) and v != v) else v)
+    return out
 
 
 def empty(lang: str) -> None:

@@ -49,6 +49,23 @@ def demo_con(demo_store):
 
 
 # -- the dashboard through AppTest --------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _no_pages_folder_mode(monkeypatch):
+    """AppTest resets Streamlit's pages/-folder detection before every run, so each rerun
+    would first run the page file alone (see filters.current) and lose a button's click.
+    A real server leaves that mode after its first request; make AppTest behave the same.
+    (The browser tests cover the first request of a real server.)"""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 APP = str(REPO / "dashboard.py")  # anchored on the repo: a relative path resolves against the test file
 
 

@@ -92,8 +92,13 @@ def test_buildings(fixture_con):
 
 
 def test_data_freshness(fixture_con):
-    frame = run(fixture_con, "data_freshness", compound=C).set_index("kind")
-    assert len(frame) == 10
+    from datetime import timedelta
+
+    imported_at = fixture_con.execute("select max(imported_at) from import_history").fetchall()[0][0]
+    frame = run(fixture_con, "data_freshness", compound=C, now=imported_at + timedelta(hours=1),
+                stale_hours=24).set_index("kind")
+    assert list(frame.index) == ["buildings", "households", "volunteers", "seals", "shifts", "deliveries",
+                                 "medicine_requests", "screenings", "cases", "vehicle_trips"]
     newest = {k: (v.date() if v == v else None) for k, v in frame["newest_on"].items()}
     assert newest == {
         "buildings": None, "households": None, "volunteers": None,
@@ -101,6 +106,30 @@ def test_data_freshness(fixture_con):
         "medicine_requests": date(2020, 2, 7), "screenings": date(2020, 2, 7),
         "seals": date(2020, 2, 6), "shifts": date(2020, 2, 7), "vehicle_trips": date(2020, 2, 7),
     }
+    assert not frame["is_stale"].any()
+    later = run(fixture_con, "data_freshness", compound=C, now=imported_at + timedelta(hours=25),
+                stale_hours=24)
+    assert later["is_stale"].all()
+    other = run(fixture_con, "data_freshness", compound="另一个小区", now=imported_at, stale_hours=24)
+    assert other["is_stale"].all() and other["last_import_at"].isna().all()   # never imported
+
+
+def test_rejected_rows_recent(tmp_path):
+    from sitrep import store
+    from sitrep.importer import import_files
+
+    (tmp_path / "b.csv").write_text("楼栋,层数\nB5,10\n", encoding="utf-8")
+    (tmp_path / "s.csv").write_text("日期,地址\n2020-02-10,B5-0101\n2020-02-10,B5-1101\nx,B5-0102\n",
+                                    encoding="utf-8")
+    import_files([tmp_path / "b.csv", tmp_path / "s.csv"], store=tmp_path, compound=C)
+    con = store.connect_readonly(store.current_path(tmp_path))
+    frame = run(con, "rejected_rows_recent", compound=C, kinds=[], limit=10)
+    assert frame[["kind", "file", "row_number", "column", "value"]].values.tolist() == [
+        ["screenings", "s.csv", 3, "地址", "B5-1101"],     # floor 11 of 10
+        ["screenings", "s.csv", 4, "日期", "x"]]
+    assert run(con, "rejected_rows_recent", compound=C, kinds=["deliveries"], limit=10).empty
+    assert len(run(con, "rejected_rows_recent", compound=C, kinds=[], limit=1)) == 1
+    con.close()
 
 
 def test_every_query_has_a_known_answer_test():

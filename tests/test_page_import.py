@@ -1,0 +1,94 @@
+"""The data import page through AppTest: upload, preview, confirm or cancel; the overview moves."""
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from sitrep import store
+from sitrep.importer import import_files
+from sitrep.upload import report_xlsx
+
+from .conftest import FIXTURE, FIXTURE_COMPOUND, app, metrics
+
+GOOD_AND_BAD = ("送达时间,地址,物资,数量,单位,来源\n"
+                "2020-02-07 09:00,B5-0301,蔬菜,20斤,,捐赠\n"     # good: 10 kg
+                "2020-02-07 09:30,A1-0101,水果,4,公斤,团购\n"     # good: 4 kg
+                "2020-02-07 10:00,C9-0101,蔬菜,5,斤,捐赠\n"       # unknown building
+                "2020-02-07 10:30,B5-1101,蔬菜,5,斤,捐赠\n")      # floor 11 of B5's 10
+
+
+@pytest.fixture
+def own_store(tmp_path, monkeypatch):
+    """A store of its own (the page writes to it), built from the hand-built fixture."""
+    import_files(sorted(FIXTURE.glob("*.csv")), store=tmp_path, compound=FIXTURE_COMPOUND, year=2020)
+    monkeypatch.setenv("SITREP_STORE", str(tmp_path))
+    return tmp_path
+
+
+def open_import(**query):
+    at = app(**query)
+    at.run()
+    at.switch_page("pages/data_import.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def summary(at):
+    return at.dataframe[0].value.values.tolist()
+
+
+def test_upload_preview_confirm_and_the_overview_moves(own_store):
+    before = store.current_path(own_store)
+    at = open_import()
+    at.file_uploader[0].upload("配送0207.csv", GOOD_AND_BAD.encode("utf-8"), "text/csv").run()
+    assert not at.exception
+    # preview: 4 read, 2 accepted, 2 rejected, nothing written yet
+    assert summary(at) == [["配送0207.csv", "配送记录", 4, 2, 2, 0, ""]]
+    rejected = at.dataframe[1].value
+    assert rejected["行号"].tolist() == [4, 5]
+    assert "C9" in rejected["原因"].iloc[0] and "11" in rejected["原因"].iloc[1]
+    assert store.current_path(own_store) == before
+    at.button(key="import_confirm").click().run()
+    assert not at.exception
+    assert "接受 2 行，拒绝 2 行" in at.success[0].value
+    assert store.current_path(own_store) != before
+    # the overview on 02-07 now counts the two new deliveries (1 before) and their 14 kg (5 before)
+    at.switch_page("pages/overview.py").run()
+    got = metrics(at)
+    assert (got["今日配送（单）"], got["今日配送（公斤）"]) == ("3", "19.0")
+    # the rejected rows stay in the snapshot and are browsable on the page
+    at.switch_page("pages/data_import.py").run()
+    kept = at.dataframe[-1].value
+    assert kept["行号"].tolist() == [4, 5]
+
+
+def test_cancel_writes_nothing(own_store):
+    before = store.current_path(own_store)
+    at = open_import(lang="English")
+    at.file_uploader[0].upload("d.csv", GOOD_AND_BAD.encode("utf-8"), "text/csv").run()
+    at.button(key="import_cancel").click().run()
+    assert not at.exception
+    assert store.current_path(own_store) == before
+    assert len(at.file_uploader) == 1 and not at.success
+
+
+def test_a_refused_file_is_shown_with_its_reason(own_store):
+    at = open_import(lang="English")
+    at.file_uploader[0].upload("notes.csv", "甲,乙\n1,2\n".encode(), "text/csv").run()
+    assert "match no kind" in summary(at)[0][-1]
+
+
+def test_the_rejection_report_is_an_xlsx_with_every_rejected_row(tmp_path):
+    (tmp_path / "b.csv").write_text("楼栋,层数\nB5,10\nA1,6\n", encoding="utf-8")
+    (tmp_path / "d.csv").write_text(GOOD_AND_BAD.replace("C9-0101", "=1+1"), encoding="utf-8")
+    results = import_files([tmp_path / "b.csv", tmp_path / "d.csv"], store=tmp_path, compound="x",
+                           dry_run=True)
+    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(results, "zh")))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("文件", "工作表", "行号", "列")
+    assert [(r[0], r[2], r[3], r[4]) for r in rows[1:]] == [("d.csv", 4, "地址", "=1+1"),
+                                                          ("d.csv", 5, "地址", "B5-1101")]
+    # a value that looks like a formula is stored as text, never run as a formula
+    assert book.active.cell(2, 5).data_type == "s"
