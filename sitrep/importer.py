@@ -241,7 +241,7 @@ class Importer:
                 continue
             if col.type in ("quantity", "unit"):
                 continue  # quantity is parsed with its unit below
-            if P.is_blank(value):
+            if value is None or value == "" or P.is_blank(value):
                 if col.required:
                     missing.append(col.name)
                 continue
@@ -480,10 +480,13 @@ def _py(value):
 
 
 def row_hash(kind: str, compound: str, rec: dict) -> str:
-    payload = json.dumps([kind, compound, sorted((k, _jsonable(v) if not isinstance(v, list) else v)
-                                                 for k, v in rec.items() if k != "row_hash")],
-                         ensure_ascii=False, default=str)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+    """Identity of a row's parsed values (not its file or row number): equal values, equal hash."""
+    parts = [kind, compound]
+    for key in sorted(rec):
+        if key != "row_hash":
+            value = rec[key]
+            parts.append(f"{key}={value.isoformat() if isinstance(value, (date, datetime)) else value!r}")
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def import_files(paths: list[Path], *, store=None, compound: str, year: int | None = None,

@@ -180,14 +180,19 @@ def parse_number(value) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value != value:
             raise ParseError("missing")
+        if value in (float("inf"), float("-inf")):
+            raise ParseError("bad_number")
         return float(value)
     text = normalise(value).replace(",", "")
     if not text:
         raise ParseError("missing")
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise ParseError("bad_number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ParseError("bad_number")
+    return number
 
 
 def parse_int(value) -> int:
@@ -209,7 +214,7 @@ def unit_kg(unit: str | None) -> float | None:
 def parse_quantity(value, unit_column: str | None = None) -> tuple[float, str | None, float | None]:
     """`20斤` -> (20, '斤', 10.0). A unit in the cell wins over the 单位 column."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number, unit = float(value), None
+        number, unit = parse_number(value), None
     else:
         text = normalise(value)
         if not text:
