@@ -35,8 +35,11 @@ def mask_phone(phone) -> str | None:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-def mask_room(building, floor, lang: str = "zh") -> str:
-    """A room shown as its building and floor only: `B5 · 13层` / `B5 · floor 13`."""
+def mask_room(building, floor, lang: str = "zh") -> str | None:
+    """A room shown as its building and floor only: `B5 · 13层` / `B5 · floor 13`
+    (None when there is no address)."""
+    if building is None or floor is None or floor != floor:
+        return None
     return t("privacy.building_floor", lang, building=building, floor=int(floor))
 
 
