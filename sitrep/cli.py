@@ -44,11 +44,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("snapshot", parents=[common], help="print the current snapshot's path")
 
+    p = sub.add_parser("user", help="manage dashboard users (users.toml or $SITREP_USERS)")
+    users = p.add_subparsers(dest="action", required=True, parser_class=Parser)
+    for action, helptext in (("add", "add a user (prompts for the password)"),
+                             ("passwd", "change a user's password (prompts)"),
+                             ("remove", "remove a user")):
+        q = users.add_parser(action, help=helptext)
+        q.add_argument("name")
+        if action == "add":
+            q.add_argument("--role", required=True, choices=["commander", "staff", "clerk", "briefing"])
+        if action != "remove":
+            q.add_argument("--password-stdin", action="store_true",
+                           help="read the password from standard input (for scripts), never argv")
+    users.add_parser("list", help="list users and roles")
+
     p = sub.add_parser("templates", help="write a blank XLSX template for every kind")
     p.add_argument("folder", type=Path)
 
     p = sub.add_parser("bench", parents=[common], help="render every page cold and warm; print medians")
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--import-rows", type=int, default=1_000_000,
+                   help="rows of the generated deliveries CSV for import throughput (0 = skip)")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -135,6 +151,37 @@ def cmd_snapshot(args) -> int:
     return 0
 
 
+def _read_password(args) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise UsageError("the passwords differ")
+    return first
+
+
+def cmd_user(args) -> int:
+    from . import auth
+
+    try:
+        if args.action == "list":
+            for name, user in sorted((auth.load_users() or {}).items()):
+                print(f"{name}\t{user['role']}")
+            return 0
+        if args.action == "add":
+            auth.add_user(args.name, args.role, _read_password(args))
+        elif args.action == "passwd":
+            auth.set_password(args.name, _read_password(args))
+        elif args.action == "remove":
+            auth.remove_user(args.name)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    print(f"{args.action}: {args.name} ({auth.users_path()})")
+    return 0
+
+
 def cmd_templates(args) -> int:
     from .templates import write_templates
 
@@ -150,4 +197,4 @@ def cmd_bench(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "snapshot": cmd_snapshot, "bench": cmd_bench,
-            "templates": cmd_templates}
+            "templates": cmd_templates, "user": cmd_user}
