@@ -52,7 +52,7 @@ if files:
                             key="import_confirm")
         cancel = st.button(t("import.cancel", lang), key="import_cancel")
     if confirm:
-        final = upload.run(folder, f.compound, dry_run=False, who="dashboard",
+        final = upload.run(folder, f.compound, dry_run=False, who=state.get("_user") or "demo",
                            max_file_mb=config.MAX_FILE_MB)
         state["import_done"] = {"files": len(final), "accepted": sum(r.accepted for r in final),
                                 "rejected": sum(r.rejected for r in final),

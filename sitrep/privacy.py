@@ -1,6 +1,7 @@
 """Masking of personal data (names, phones, rooms), applied where data leaves the query layer.
 
-Until access control lands every viewer is masked: `may_see_personal()` is False.
+Only a role that may see personal data (the commander) sees it unmasked; demo mode and
+every other role see masks. The session's right is set by sitrep/session.py.
 """
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from .i18n import t
 
 
 def may_see_personal() -> bool:
-    return False
+    try:
+        import streamlit as st
+
+        return bool(st.session_state.get("_personal", False))
+    except Exception:  # noqa: BLE001 - outside a Streamlit session: masked
+        return False
 
 
 def mask_name(name) -> str | None:

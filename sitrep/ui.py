@@ -81,7 +81,18 @@ def table(frame: pd.DataFrame, key: str, lang: str, *, columns: dict[str, str] |
     st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table",
                  **({"height": height} if height else {}))
     st.download_button(t("table.download", lang), csv_bytes(shown), file_name=f"{key}.csv",
-                       mime="text/csv", key=f"{key}_download", on_click="ignore")
+                       mime="text/csv", key=f"{key}_download", on_click=audit_download,
+                       args=(f"{key}.csv",))
+
+
+def audit_download(what: str) -> None:
+    """Every download is on record: who, what, with which filters."""
+    from . import audit
+
+    f = st.session_state.get("_filters")
+    scope = {"compound": f.compound, "building": f.buildings, "as_of": f.as_of.isoformat(),
+             "range": [f.date_from.isoformat(), f.date_to.isoformat()]} if f else {}
+    audit.record("download", st.session_state.get("_user") or "demo", what, scope)
 
 
 def display(frame: pd.DataFrame) -> pd.DataFrame:

@@ -32,8 +32,16 @@ def fingerprint(files: list[tuple[str, bytes]]) -> str:
 
 def run(folder: Path, compound: str, *, dry_run: bool, who: str, max_file_mb: float) -> list[SheetResult]:
     paths = sorted(p for p in folder.iterdir() if p.is_file())
-    return import_files(paths, compound=compound, command=f"dashboard:{who}", dry_run=dry_run,
-                        limits=Limits(max_file_mb=max_file_mb))
+    results = import_files(paths, compound=compound, command=f"dashboard:{who}", dry_run=dry_run,
+                           limits=Limits(max_file_mb=max_file_mb))
+    if not dry_run:
+        from . import audit
+
+        audit.record("import", who, ", ".join(p.name for p in paths), {
+            "compound": compound, "accepted": sum(r.accepted for r in results),
+            "rejected": sum(r.rejected for r in results),
+            "duplicates": sum(r.duplicates for r in results)})
+    return results
 
 
 def summary_rows(results: list[SheetResult], lang: str) -> list[dict]:

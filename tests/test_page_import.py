@@ -62,6 +62,11 @@ def test_upload_preview_confirm_and_the_overview_moves(own_store):
     at.switch_page("pages/data_import.py").run()
     kept = at.dataframe[-1].value
     assert kept["行号"].tolist() == [4, 5]
+    # the import is on the audit trail, and so is a download
+    at.download_button(key="import_freshness_download").click().run()
+    log = (own_store / "audit.jsonl").read_text(encoding="utf-8")
+    assert '"event": "import"' in log and "配送0207.csv" in log
+    assert '"event": "download"' in log and "import_freshness.csv" in log
 
 
 def test_cancel_writes_nothing(own_store):
