@@ -1,8 +1,144 @@
-"""Placeholder while the page is built (replaced before commit)."""
+"""排查趋势 Screening trends: households screened against all households, fever (per day, by
+building, with its moving average), what was done with each finding and how the cases moved,
+with the key dates (seals, the call for volunteers, confirmed cases, lifts) marked on every
+chart and an alert for buildings whose fever rises above their own recent baseline."""
+from datetime import timedelta
 
-from sitrep import filters
+import streamlit as st
+
+from sitrep import charts, config, filters, ui
+from sitrep.colors import CASE, PALETTE, STATUS
+from sitrep.figures import screening as fig
+from sitrep.i18n import label, t
+
+MA_DAYS = 7          # the fever moving average (days ending on each day)
+FEW_BUILDINGS = 2    # a key-date label names up to this many buildings, else counts them
+DISPOSITIONS = ("watch", "reported", "isolated", "to_hospital", "cleared")
 
 f = filters.current()
-from sitrep import ui
-
+lang = f.lang
 ui.heading(f, "page.screening")
+
+params = {**f.params(), "fever_c": config.FEVER_C, "ma_days": MA_DAYS}
+# the as-of day and the day before (for the change), whatever the trend range
+today_frame = ui.query("screening_daily", **params, date_from=f.as_of - timedelta(days=1),
+                       date_to=f.as_of)
+daily = ui.query("screening_daily", **params, date_from=f.date_from, date_to=f.date_to)
+by_building = ui.query("screening_fever_by_building_day", **params, date_from=f.date_from,
+                       date_to=f.date_to)
+alerts = ui.query("screening_fever_alert_by_building", **f.params(), as_of=f.as_of,
+                  fever_c=config.FEVER_C, **config.FEVER_ALERT)
+key_dates = ui.query("screening_key_dates", **f.params(), date_from=f.date_from, date_to=f.date_to)
+
+# -- the as-of day ---------------------------------------------------------------------
+today, yesterday = today_frame.iloc[-1], today_frame.iloc[-2]
+CARDS = [  # (column, catalog key, format, an increase is bad)
+    ("households_screened", "screening.metric.households_screened", "{:,.0f}", False),
+    ("coverage_pct", "screening.metric.coverage", "{:.1f}%", False),
+    ("fever", "screening.metric.fever", "{:,.0f}", True),
+    ("suspected", "screening.metric.suspected", "{:,.0f}", True),
+    ("confirmed_total", "screening.metric.confirmed_total", "{:,.0f}", True),
+]
+with st.container(horizontal=True, gap="small"):
+    for column, key, fmt, worse_up in CARDS:
+        value, change = today[column], today[column] - yesterday[column]
+        st.metric(t(key, lang), fmt.format(value) if value == value else "—",
+                  delta=fmt.format(change) if change == change and change else None,
+                  delta_color="inverse" if worse_up else "normal",
+                  help=t("screening.metric.coverage_help" if column == "coverage_pct"
+                         else "screening.metric.help", lang), width=140)
+
+# -- the fever alert -------------------------------------------------------------------
+rule = config.FEVER_ALERT
+st.subheader(t("screening.alert.heading", lang))
+alerted = alerts[alerts["is_alert"]]
+for row in alerted.itertuples():
+    st.warning(t("screening.alert.building", lang, building=row.building, as_of=f.as_of.isoformat(),
+                 fever=int(row.fever), baseline_days=rule["baseline_days"],
+                 baseline=row.baseline_mean, factor=rule["factor"], threshold=row.threshold),
+               icon=":material/thermometer:")
+if alerted.empty:
+    st.success(t("screening.alert.none", lang, as_of=f.as_of.isoformat()), icon=":material/check_circle:")
+st.caption(t("screening.alert.rule", lang, **rule))
+
+# -- the trends ------------------------------------------------------------------------
+
+
+def mark_label(kind: str, items: int, buildings: str) -> str:
+    """A key date's short label: the buildings named when few, else counted."""
+    counted = items > (1 if kind == "confirmed" else FEW_BUILDINGS)
+    if kind in ("seal", "unseal", "confirmed") and counted:
+        return t(f"screening.mark.{kind}_many", lang, n=items)
+    return t(f"screening.mark.{kind}", lang, buildings=buildings)
+
+
+marks = fig.marks(key_dates, mark_label)
+S = fig.Series
+ma_label = t("screening.series.fever_ma", lang, days=MA_DAYS)
+has_screenings = daily["households_screened"].sum() > 0
+has_cases = daily[["suspected_new", "confirmed_new", "ruled_out", "suspected"]].to_numpy().sum() > 0
+
+if not has_screenings and not has_cases:
+    ui.empty(lang)
+else:
+    if daily["fever"].sum() > 0:
+        st.plotly_chart(fig.add_marks(fig.daily(
+            daily, [S("fever", t("screening.series.fever", lang), CASE["fever"])],
+            t("screening.chart.fever", lang, days=MA_DAYS), height=280,
+            lines=[S("fever_ma", ma_label, CASE["confirmed"])]), marks, as_of=f.as_of),
+            config=charts.CONFIG, key="screening_fever_chart")
+        st.plotly_chart(fig.add_marks(fig.heatmap(
+            by_building, t("screening.chart.heatmap", lang), t("screening.series.fever", lang),
+            ma_label, t("screening.heatmap.day", lang)), marks, labels=False, as_of=f.as_of),
+            config=charts.CONFIG, key="screening_heatmap")
+    else:
+        st.info(t("screening.no_fever", lang))
+    st.caption(t("screening.fever_note", lang, fever_c=config.FEVER_C) + " "
+               + t("screening.marks.caption", lang))
+
+    flow = [S("suspected_new", t("screening.series.suspected_new", lang), CASE["suspected"])]
+    flow += [S(code, label("disposition", code, lang), color) for code, color in zip(
+        DISPOSITIONS, (PALETTE[8], CASE["reported"], CASE["isolated"], CASE["to_hospital"],
+                       CASE["cleared"]), strict=True)]
+    flow += [S("confirmed_new", t("screening.series.confirmed_new", lang), CASE["confirmed"]),
+             S("ruled_out", t("screening.series.ruled_out", lang), STATUS["covered"])]
+    st.plotly_chart(fig.add_marks(fig.daily(
+        daily, flow, t("screening.chart.flow", lang), stacked=True, height=330, legend_rows=3,
+        lines=[S("suspected", t("screening.series.suspected", lang), CASE["suspected"])]),
+        marks, labels=False, as_of=f.as_of),
+        config=charts.CONFIG, key="screening_flow_chart")
+
+    st.plotly_chart(fig.add_marks(fig.daily(
+        daily, [S("households_screened", t("screening.series.households_screened", lang),
+                  STATUS["normal"])],
+        t("screening.chart.coverage", lang, households=f"{int(daily['households'].iloc[0]):,}"),
+        dashed=[S("households", t("screening.series.households", lang), PALETTE[8])],
+        hover={"coverage_pct": t("screening.series.coverage", lang)}, height=240), marks,
+        labels=False, as_of=f.as_of),
+        config=charts.CONFIG, key="screening_coverage_chart")
+
+# -- the numbers behind the charts -----------------------------------------------------
+with st.expander(t("screening.table.daily", lang)):
+    columns = {
+        "day": t("screening.col.day", lang),
+        "households_screened": t("screening.col.households_screened", lang),
+        "coverage_pct": t("screening.col.coverage_pct", lang),
+        "fever": t("screening.col.fever", lang),
+        "fever_ma": t("screening.col.fever_ma", lang, days=MA_DAYS),
+        "suspected_new": t("screening.series.suspected_new", lang),
+        **{code: label("disposition", code, lang) for code in DISPOSITIONS},
+        "confirmed_new": t("screening.series.confirmed_new", lang),
+        "ruled_out": t("screening.series.ruled_out", lang),
+        "suspected": t("screening.series.suspected", lang),
+        "confirmed_total": t("screening.series.confirmed_total", lang),
+    }
+    ui.table(daily.assign(day=daily["day"].dt.strftime("%Y-%m-%d")).iloc[::-1], "screening_daily",
+             lang, columns=columns, height=320)
+with st.expander(t("screening.table.key_dates", lang)):
+    events = key_dates.assign(
+        day=key_dates["day"].dt.strftime("%Y-%m-%d"),
+        event=[mark_label(r.kind, int(r.items), r.buildings if isinstance(r.buildings, str) else "")
+               for r in key_dates.itertuples()])
+    ui.table(events, "screening_key_dates", lang,
+             columns={"day": t("screening.col.day", lang), "event": t("screening.col.event", lang),
+                      "buildings": t("screening.col.buildings", lang)})

@@ -1,8 +1,150 @@
-"""Placeholder while the page is built (replaced before commit)."""
+"""志愿者工时 Volunteer hours: who is on duty and for how long, where the hours go (group,
+kind of volunteer, task), who carries the load and who is past a fatigue limit, whether
+every building's door was guarded, and how many hours were worked inside sealed buildings."""
+from datetime import timedelta
 
-from sitrep import filters
+import streamlit as st
+
+from sitrep import charts, config, filters, privacy, ui
+from sitrep.contract import CODES
+from sitrep.figures import volunteers as figures
+from sitrep.i18n import label, t
+
+TOP = 10  # volunteers in the load table
 
 f = filters.current()
-from sitrep import ui
-
+lang = f.lang
 ui.heading(f, "page.volunteers")
+
+as_of = f.as_of.isoformat()
+span = {"date_from": f.date_from, "date_to": f.date_to}
+dates = {"date_from": f.date_from.isoformat(), "date_to": f.date_to.isoformat()}
+fatigue_limits = {"day_hours": config.FATIGUE["day_hours"], "days": config.FATIGUE["days_without_rest"],
+                  "week_hours": config.FATIGUE["week_hours"]}
+
+daily = ui.query("volunteers_daily", **f.params(), date_from=f.as_of - timedelta(days=1), date_to=f.as_of)
+fatigue = ui.query("volunteers_fatigue", **f.params(), as_of=f.as_of, **config.FATIGUE)
+by_day = ui.query("volunteers_hours_by_day_group", **f.params(), **span)
+by_kind = ui.query("volunteers_hours_by_kind", **f.params(), **span)
+by_task = ui.query("volunteers_hours_by_task", **f.params(), **span)
+top = ui.query("volunteers_top_by_hours", **f.params(), **span, top=TOP)
+guard = ui.query("volunteers_guard_coverage_by_building_day", **f.params(), **span)
+sealed = ui.query("volunteers_sealed_hours_by_group", **f.params(), **span)
+
+
+def code_label(domain: str, code: str) -> str:
+    return t("volunteers.unresolved", lang) if code == "unresolved" else label(domain, code, lang)
+
+
+def labelled(frame, **domains):
+    """The frame with its coded columns shown in the active language and names masked."""
+    shown = frame.assign(**{col: frame[col].map(lambda c, d=domain: code_label(d, c))
+                            for col, domain in domains.items()})
+    return privacy.mask_frame(shown, lang, names=["name"]) if "name" in shown else shown
+
+
+def col(name: str, **values) -> str:
+    return t(f"volunteers.col.{name}", lang, **values)
+
+
+# -- the cards: the as-of date, with the change since the day before ---------------------------
+today, yesterday = daily.iloc[-1], daily.iloc[-2]
+with st.container(horizontal=True, gap="small"):
+    for name, key, fmt in (("volunteers_on_duty", "volunteers.kpi.on_duty", "{:,.0f}"),
+                           ("hours", "volunteers.kpi.hours", "{:,.1f}")):
+        delta = today[name] - yesterday[name]
+        st.metric(t(key, lang), fmt.format(today[name]), delta=fmt.format(delta) if delta else None,
+                  help=t("volunteers.delta_help", lang), width=140)
+    st.metric(t("volunteers.kpi.fatigued", lang), f"{len(fatigue):,}",
+              help=t("volunteers.kpi.fatigued_help", lang, **fatigue_limits), width=140)
+    delta = int(today["guard_gaps"] - yesterday["guard_gaps"])
+    st.metric(t("volunteers.kpi.guard_gaps", lang), f"{int(today['guard_gaps']):,}",
+              delta=f"{delta:,}" if delta else None, delta_color="inverse",
+              help=t("volunteers.kpi.guard_gaps_help", lang), width=140)
+st.caption(t("volunteers.kpi_caption", lang, as_of=as_of))
+
+# -- where the hours went: by day and group, by kind, by task (the trend range) ----------------
+st.subheader(t("volunteers.section.hours", lang))
+st.caption(t("volunteers.range_caption", lang, **dates))
+if by_day.empty:
+    ui.empty(lang)
+else:
+    groups = [*CODES["group"], "unresolved"]
+    st.plotly_chart(
+        figures.hours_by_day(by_day, groups, {g: code_label("group", g) for g in groups},
+                             title=t("volunteers.by_day.title", lang), y_title=t("volunteers.axis.hours", lang),
+                             people=t("volunteers.people", lang), span=(f.date_from, f.date_to)),
+        config=charts.CONFIG, key="volunteers_by_day", width="stretch")
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(
+            figures.hours_bar(by_kind, "kind", {k: code_label("volunteer_kind", k) for k in by_kind["kind"]},
+                              title=t("volunteers.by_kind.title", lang),
+                              people=t("volunteers.people", lang)),
+            config=charts.CONFIG, key="volunteers_by_kind", width="stretch")
+    with right:
+        st.plotly_chart(
+            figures.hours_bar(by_task, "task", {k: code_label("task", k) for k in by_task["task"]},
+                              title=t("volunteers.by_task.title", lang),
+                              people=t("volunteers.people", lang)),
+            config=charts.CONFIG, key="volunteers_by_task", width="stretch")
+
+# -- who carries the load, and who is past a fatigue limit --------------------------------------
+st.subheader(t("volunteers.section.load", lang))
+st.caption(t("volunteers.top.caption", lang, top=TOP, **dates))
+ui.table(labelled(top, group="group", kind="volunteer_kind"), "volunteers_top", lang, columns={
+    "volunteer_id": col("volunteer_id"), "name": col("name"), "hours": col("hours"),
+    "days_worked": col("days_worked"), "longest_day": col("longest_day"), "shifts": col("shifts"),
+    "group": col("group"), "kind": col("kind")})
+
+st.markdown(f"**{t('volunteers.fatigue.title', lang, as_of=as_of)}**")
+st.caption(t("volunteers.fatigue.caption", lang, **fatigue_limits))
+if fatigue.empty:
+    st.success(t("volunteers.fatigue.none", lang, as_of=as_of))
+else:
+    limits = {"is_long_day": col("is_long_day", day_hours=fatigue_limits["day_hours"]),
+              "is_without_rest": col("is_without_rest", days=fatigue_limits["days"]),
+              "is_long_week": col("is_long_week", week_hours=fatigue_limits["week_hours"])}
+    passed = [" · ".join(text for flag, text in limits.items() if row[flag]) for _, row in fatigue.iterrows()]
+    ui.table(labelled(fatigue, group="group").assign(limits=passed), "volunteers_fatigue", lang, columns={
+        "volunteer_id": col("volunteer_id"), "name": col("name"), "limits": col("limits"),
+        "day_hours": col("day_hours"), "days_in_a_row": col("days_in_a_row"),
+        "week_hours": col("week_hours"), "group": col("group")})
+
+# -- door guards: building x day of the trend range ----------------------------------------------
+st.subheader(t("volunteers.section.guard", lang))
+st.caption(t("volunteers.guard.caption", lang, **dates))
+if guard.empty:
+    ui.empty(lang)
+else:
+    gaps = guard[~guard["is_covered"]]
+    with st.container(horizontal=True, gap="small"):
+        st.metric(t("volunteers.guard.gaps", lang), f"{len(gaps):,}", width=140)
+        st.metric(t("volunteers.guard.checked", lang), f"{len(guard):,}", width=140)
+    st.plotly_chart(
+        figures.coverage(guard, title=t("volunteers.guard.title", lang),
+                         shifts=t("volunteers.guard.shifts", lang)),
+        config=charts.CONFIG, key="volunteers_guard", width="stretch")
+    if gaps.empty:
+        st.success(t("volunteers.guard.none", lang))
+    else:
+        st.markdown(f"**{t('volunteers.guard.gap_table', lang)}**")
+        ui.table(gaps.assign(day=gaps["day"].dt.strftime("%Y-%m-%d")), "volunteers_gaps", lang,
+                 columns={"building": col("building"), "day": col("day"), "entrances": col("entrances")},
+                 height=min(36 * (len(gaps) + 1) + 3, 250))
+
+# -- hours worked inside sealed buildings, by group -----------------------------------------------
+st.subheader(t("volunteers.section.sealed", lang))
+st.caption(t("volunteers.sealed.caption", lang, **dates))
+if sealed.empty:
+    ui.empty(lang)
+else:
+    st.plotly_chart(
+        figures.sealed_hours(sealed, {g: code_label("group", g) for g in sealed["group"]},
+                             title=t("volunteers.sealed.title", lang), x_title=t("volunteers.axis.hours", lang),
+                             whole=t("volunteers.sealed.whole", lang), floors=t("volunteers.sealed.floors", lang)),
+        config=charts.CONFIG, key="volunteers_sealed", width="stretch")
+    ui.table(labelled(sealed, group="group"), "volunteers_sealed", lang, columns={
+        "group": col("group"), "sealed_hours": col("sealed_hours"),
+        "whole_building_hours": col("whole_building_hours"), "floor_seal_hours": col("floor_seal_hours"),
+        "volunteers": col("volunteers"), "shifts": col("shifts")})

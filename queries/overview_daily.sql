@@ -133,7 +133,9 @@ deliveries as (
 ),
 
 shifts as (
-    select shifts.date as day, count(distinct shifts.volunteer) as volunteers_on_duty,
+    -- one person per resolved ID (typed by name or by ID), else per text as typed
+    select shifts.date as day,
+        count(distinct coalesce(shifts.volunteer_id, shifts.volunteer)) as volunteers_on_duty,
         sum(shifts.hours) as volunteer_hours
     from shifts
     where shifts.compound = $compound
