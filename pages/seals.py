@@ -1,8 +1,107 @@
-"""Placeholder while the page is built (replaced before commit)."""
+"""封控楼层 Sealed floors: which buildings and floors are sealed on a day (replayed day by day
+with a slider), who lives on a floor, where the buildings stand, and how the seals ran."""
+from datetime import timedelta
 
-from sitrep import filters
+import streamlit as st
+
+from sitrep import charts, config, filters, privacy, ui
+from sitrep.figures import seals as figures
+from sitrep.i18n import t
 
 f = filters.current()
-from sitrep import ui
-
+lang = f.lang
 ui.heading(f, "page.seals")
+
+# The day slider starts on the global as-of date and follows it when the sidebar changes it.
+if st.session_state.get("seals_as_of") != f.as_of or "seals_day" not in st.session_state:
+    st.session_state["seals_as_of"] = f.as_of
+    st.session_state["seals_day"] = f.as_of
+st.session_state["seals_day"] = min(max(st.session_state["seals_day"], f.first_on), f.last_on)
+if f.first_on < f.last_on:
+    day = st.slider(t("seals.day", lang), min_value=f.first_on, max_value=f.last_on,
+                    key="seals_day", format="YYYY-MM-DD", help=t("seals.day_help", lang))
+else:
+    day = f.first_on
+
+floors = ui.query("seals_floor_state", **f.params(), day=day)
+today = ui.query("seals_daily", **f.params(), date_from=day - timedelta(days=1), date_to=day)
+plan = ui.query("seals_building_state", **f.params(), day=day)
+
+
+def pick_cell():
+    """A click on the grid chooses the drill-down cell (the selectbox below shows it)."""
+    cell = figures.picked_cell(st.session_state.get("seals_grid"))
+    if cell:
+        st.session_state["seals_cell"] = cell
+
+
+def pick_building():
+    """A building picked on the site plan becomes the global building filter and the drill-down."""
+    building = figures.picked_building(st.session_state.get("seals_plan"))
+    if building:
+        st.session_state["building"] = [building]
+        st.session_state["seals_cell"] = figures.cell_key(building)
+
+
+if floors.empty:
+    ui.empty(lang)
+else:
+    now, before = today.iloc[-1], today.iloc[-2]
+    with st.container(horizontal=True, gap="small"):
+        for name, key in (("sealed_buildings", "kpi.sealed_buildings"),
+                          ("sealed_floors", "kpi.sealed_floors"),
+                          ("sealed_households", "kpi.sealed_households"),
+                          ("case_floors", "seals.case_floors")):
+            delta = int(now[name] - before[name])
+            st.metric(t(key, lang), f"{int(now[name]):,}", delta=f"{delta:,}" if delta else None,
+                      delta_color="inverse", help=t("seals.delta_help", lang), width=140)
+
+    grid_col, plan_col = st.columns([3, 2], gap="medium")
+    with grid_col:
+        st.markdown(f"**{t('seals.grid_title', lang, day=day.isoformat())}**")
+        st.plotly_chart(figures.grid(floors, lang), config=charts.CONFIG, width="stretch",
+                        on_select=pick_cell, selection_mode="points", key="seals_grid")
+        st.caption(t("seals.grid_hint", lang))
+    with plan_col:
+        st.markdown(f"**{t('seals.plan_title', lang, day=day.isoformat())}**")
+        st.pydeck_chart(figures.plan(plan, lang), on_select=pick_building,
+                        selection_mode="single-object", key="seals_plan", height=280,
+                        width="stretch", alt=t("seals.plan_alt", lang))
+        st.caption(t("seals.plan_hint", lang))
+
+    # Drill-down: a building or one floor; the grid and the plan choose it, or pick it here.
+    st.subheader(t("seals.drill_title", lang))
+    options = figures.cell_options(floors)
+    if st.session_state.get("seals_cell") not in options:
+        st.session_state["seals_cell"] = None
+    cell = st.selectbox(t("seals.cell", lang), options, index=None, key="seals_cell",
+                        format_func=lambda key: figures.cell_label(key, lang),
+                        placeholder=t("seals.cell_placeholder", lang))
+    if cell:
+        building, floor = figures.parse_cell(cell)
+        households = ui.query("seals_floor_households", compound=f.compound, building=building,
+                              floor=floor, day=day, fever_c=config.FEVER_C)
+        summary = figures.cell_summary(cell, floors, plan)
+        st.caption(t("seals.drill_caption", lang, cell=figures.cell_label(cell, lang),
+                     state=t(f"seals.state.{summary['seal_state']}", lang),
+                     households=int(summary["households"]), sealed=int(summary["sealed_households"]),
+                     cases=int(summary["cases"]), day=day.isoformat())
+                   + ("" if privacy.may_see_personal() else " " + t("seals.rooms_hidden", lang)))
+        shown, columns = figures.households_table(households, lang)
+        ui.table(shown, "seals_households", lang, columns=columns, height=300)
+
+    # How the seals ran over the trend range.
+    intervals = ui.query("seals_intervals", **f.params(), date_from=f.date_from, date_to=f.date_to)
+    daily = ui.query("seals_daily", **f.params(), date_from=f.date_from, date_to=f.date_to)
+    timeline_col, trend_col = st.columns(2, gap="medium")
+    with timeline_col:
+        if intervals.empty:
+            st.markdown("**" + t("seals.timeline_title", lang, date_from=f.date_from.isoformat(),
+                                 date_to=f.date_to.isoformat()) + "**")
+            ui.empty(lang)
+        else:
+            st.plotly_chart(figures.timeline(intervals, day, f.date_from, f.date_to, lang),
+                            config=charts.CONFIG, width="stretch", key="seals_timeline")
+    with trend_col:
+        st.plotly_chart(figures.trend(daily, day, f.date_from, f.date_to, lang),
+                        config=charts.CONFIG, width="stretch", key="seals_trend")

@@ -13,7 +13,7 @@ import pydeck as pdk
 from .. import charts
 from ..colors import STATUS
 from ..i18n import label, t
-from ..privacy import mask_frame
+from ..privacy import mask_frame, may_see_personal
 
 STATES = ("sealed_building", "sealed_floor", "case", "open")
 FONT = {"family": "Noto Sans CJK SC, sans-serif"}
@@ -218,7 +218,9 @@ def trend(daily: pd.DataFrame, day: date, date_from: date, date_to: date, lang: 
 
 def plan(buildings: pd.DataFrame, lang: str) -> pdk.Deck:
     """Building footprints in metres (cartesian, no geo projection, no basemap, no tiles),
-    extruded by floor count, coloured by seal state; buildings outside the filter are faint."""
+    extruded by floor count, coloured by seal state; buildings outside the filter are faint.
+    An orthographic OrbitView rather than an OrthographicView: the latter looks straight down,
+    where an extrusion cannot be seen; both are non-geographic and fetch nothing."""
     colours = {state: rgb(STATUS[state]) for state in STATES}
     data = buildings.assign(
         fill=[colours[s][:3] + [235 if chosen else 70]
@@ -235,7 +237,9 @@ def plan(buildings: pd.DataFrame, lang: str) -> pdk.Deck:
     records = data.to_dict("records")
     span = max(data["x1"].max() - data["x0"].min(), data["y1"].max() - data["y0"].min(), 1.0)
     view = pdk.ViewState(
-        target=[(data["x0"].min() + data["x1"].max()) / 2, (data["y0"].min() + data["y1"].max()) / 2, 0],
+        # look at the middle of the compound, half way up its tallest building
+        target=[(data["x0"].min() + data["x1"].max()) / 2, (data["y0"].min() + data["y1"].max()) / 2,
+                data["elevation"].max() / 2],
         zoom=math.log2(PLAN_FIT_PX / (span * 1.15)), rotation_x=55, rotation_orbit=-10,
         min_zoom=-3, max_zoom=6)
     footprints = pdk.Layer(
@@ -279,4 +283,7 @@ def households_table(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict
         last_screened_on=[_when(v, "%m-%d", lang) for v in shown["last_screened_on"]],
         unit=shown["unit"].fillna(""),
     )
-    return shown, {c: t(f"seals.col.{c}", lang) for c in TABLE_COLUMNS}
+    columns = {c: t(f"seals.col.{c}", lang) for c in TABLE_COLUMNS}
+    if may_see_personal():  # a role allowed personal data sees the room itself
+        columns["room"] = t("seals.col.room_unmasked", lang)
+    return shown, columns
