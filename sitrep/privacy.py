@@ -44,7 +44,7 @@ def mask_phone(phone) -> str | None:
 def mask_room(building, floor, lang: str = "zh") -> str | None:
     """A room shown as its building and floor only: `B5 · 13层` / `B5 · floor 13`
     (None when there is no address)."""
-    if building is None or floor is None or floor != floor:
+    if building is None or pd.isna(building) or floor is None or pd.isna(floor):
         return None
     return t("privacy.building_floor", lang, building=building, floor=int(floor))
 

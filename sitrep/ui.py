@@ -7,7 +7,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from . import config, store
+from . import config, privacy, store
 from .i18n import t
 from .queries import run
 
@@ -34,13 +34,41 @@ def _query(snapshot_path: str, name: str, params: tuple) -> pd.DataFrame:
         con.close()
 
 
+# Columns that carry personal data, by what they hold; masked as the data leaves the query
+# layer unless the viewer's role may see them.
+PERSONAL_NAMES = ("name", "patient", "volunteer", "driver", "handler", "screener", "home")
+PERSONAL_PHONES = ("phone",)
+
+
 def query(name: str, **params) -> pd.DataFrame:
-    """Run a named query on the current snapshot (cached per snapshot and parameters)."""
+    """Run a named query on the current snapshot (cached per snapshot and parameters).
+    Personal columns come back masked unless the viewer may see them, and text that a
+    browser or Plotly could read as markup is shown as text."""
     path = snapshot()
     if path is None:
         raise LookupError("no snapshot")
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _query(path, name, frozen).copy()
+    frame = as_text(_query(path, name, frozen))
+    if privacy.may_see_personal():
+        return frame
+    f = st.session_state.get("_filters")
+    rooms = {"room": ("building", "floor")} if {"room", "building", "floor"} <= set(frame) else {}
+    return privacy.mask_frame(frame, f.lang if f else "zh",
+                              names=[c for c in PERSONAL_NAMES if c in frame],
+                              phones=[c for c in PERSONAL_PHONES if c in frame], rooms=rooms)
+
+
+_MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Spreadsheet text never renders as HTML: `<`, `>` and `&` in string cells become their
+    full-width forms (Plotly reads a subset of HTML in labels; tables and text stay literal)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(lambda v: v.translate(_MARKUP) if isinstance(v, str) else v)
+    return out
 
 
 def guarded(page, lang: str) -> None:
