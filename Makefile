@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+ADDRESS ?= localhost
 
 .PHONY: run test demo bench clean
 
@@ -18,7 +19,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 
 run: $(VENV)/.installed
 	$(PY) -m sitrep demo --if-missing
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.address localhost
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

@@ -34,3 +34,21 @@ def record(event: str, who: str | None, what: str = "", filters: dict | None = N
         handle.flush()
         os.fsync(handle.fileno())
         fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read(*, events: list[str], who: str, date_from, date_to, limit: int = 2000, store=None):
+    """The trail through the named query `audit_log` (an in-memory DuckDB reads the file);
+    None when nothing has been recorded yet."""
+    import duckdb
+
+    from .queries import run
+
+    path = audit_path(store)
+    if not path.exists():
+        return None
+    con = duckdb.connect()
+    try:
+        return run(con, "audit_log", path=str(path), events=list(events), who=who,
+                   date_from=date_from, date_to=date_to, limit=limit)
+    finally:
+        con.close()

@@ -29,7 +29,9 @@ ROLES: dict[str, dict] = {
     "clerk": {"pages": ("data_import",), "personal": False},
     "briefing": {"pages": ("briefing",), "personal": False},
 }
-DEMO_ROLE = {"pages": "all", "personal": False}   # no users file: open, everything masked
+# No users file: open, everything masked, and no audit page (nobody signed in to audit).
+DEMO_ROLE = {"pages": ("overview", "seals", "volunteers", "medicine", "screening", "deliveries",
+                       "data_import", "briefing"), "personal": False}
 _DUMMY_HASH = bcrypt.hashpw(b"timing", bcrypt.gensalt(rounds=4))
 
 

@@ -66,7 +66,7 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     full-width forms (Plotly reads a subset of HTML in labels; tables and text stay literal)."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: v.translate(_MARKUP) if isinstance(v, str) else v)
     return out
 
@@ -132,8 +132,8 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
             valid = series.dropna()
             fmt = "%Y-%m-%d" if (valid == valid.dt.normalize()).all() else "%Y-%m-%d %H:%M"
             out[col] = series.dt.strftime(fmt).fillna("—")
-        elif series.dtype == object:
-            out[col] = series.map(lambda v: "—" if v is None or (isinstance(v, float) and v != v) else v)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[col] = series.astype(object).map(lambda v: "—" if v is None or (isinstance(v, float) and v != v) else v)
     return out
 
 

@@ -69,7 +69,8 @@ def test_roles_decide_pages_and_personal_data():
     assert "data_import" not in auth.pages_for("staff") and not auth.may_see_personal("staff")
     assert auth.pages_for("clerk") == ("data_import",)
     assert auth.pages_for("briefing") == ("briefing",)
-    assert auth.pages_for(None) == "all" and not auth.may_see_personal(None)   # demo mode
+    assert "audit" not in auth.pages_for(None) and not auth.may_see_personal(None)   # demo mode
+    assert "audit" not in auth.pages_for("staff")
 
 
 def test_the_audit_trail_is_appended_and_queried(tmp_path):
