@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from . import fastparse
 from . import parse as P
 from .config import local_now
 from .contract import KINDS, LOAD_ORDER, Kind
@@ -25,6 +27,7 @@ from .read import Limits, RefusedFile, Sheet, read_file
 from .store import new_snapshot
 
 HEADER_SCAN_ROWS = 15  # title and note rows above the header
+FAST_PATH = True  # the column-at-a-time path for big log files (fastparse); tests turn it off
 
 
 @dataclass
@@ -96,7 +99,7 @@ def detect(sheet: Sheet, forced: str | None = None) -> tuple[str, int, dict[int,
     """Find the header row and the kind: (kind, index of the header row in rows, mapping)."""
     kinds = [KINDS[forced]] if forced else list(KINDS.values())
     scanned = 0
-    for pos, (_, cells) in enumerate(sheet.rows):
+    for pos, (_, cells) in enumerate(sheet.iter_rows()):
         if all(P.is_blank(c) for c in cells):
             continue
         best = None
@@ -162,8 +165,13 @@ class Importer:
                    mapping: dict[int, str], result: SheetResult, seen_hashes: set[str]):
         kind = KINDS[kind_name]
         result.kind = kind_name
-        header_cells = sheet.rows[header_pos][1]
+        header_cells = sheet.row(header_pos)[1]
         headers = {name: str(header_cells[i]).strip() for i, name in mapping.items()}
+        if kind_name in fastparse.SPECS and FAST_PATH:
+            raw_columns = fastparse.raw_columns(sheet, header_pos + 1, mapping)
+            if raw_columns is not None:
+                self._load_sheet_fast(path, sheet, kind, headers, mapping, result, raw_columns, seen_hashes)
+                return None
         records: list[dict] = []
         existing = self._existing_hashes(kind)
         known_ids = self._known_ids(kind)
@@ -195,6 +203,35 @@ class Importer:
             self._register_cache = None
         return records
 
+
+    def _load_sheet_fast(self, path: Path, sheet: Sheet, kind: Kind, headers: dict, mapping: dict[int, str],
+                         result: SheetResult, raw_columns, seen_hashes: set[str]):
+        """load_sheet for the big log kinds, column by column (fastparse); the rows it does
+        not handle (rejections, unusual values) go through parse_row one by one, in order.
+        Same rows, values, rejections, duplicates and table order as the per-row loop."""
+        types = fastparse.table_types(self.con, kind.name)
+        staged = fastparse.parse(self, kind, raw_columns, types)
+        result.rows_read = raw_columns.n
+        slow = []
+        for pos in np.flatnonzero(~staged.ok).tolist():
+            row_number, cells = sheet.row(int(raw_columns.index[pos]))
+            raw = {name: (cells[i] if i < len(cells) else None) for i, name in mapping.items()}
+            try:
+                parsed = self.parse_row(kind, raw, None)
+            except RowError as err:
+                result.rejected += 1
+                result.rejections.append(
+                    self._rejection(path, sheet, row_number, kind.name, headers, raw, err))
+                continue
+            (rec,) = parsed  # these kinds make one record of a row
+            slow.append((pos, {**rec, "row_hash": row_hash(kind.name, self.compound, rec)}))
+        # A duplicate: a hash already in the table (earlier imports, and this import's earlier
+        # files: they are written already), in seen_hashes, or earlier in this file.
+        # (seen_hashes needs no update: the next sheet reads this one's rows from the table.)
+        parsed_rows = int(staged.ok.sum()) + len(slow)
+        result.accepted = fastparse.insert(self.con, kind.name, types, staged, slow, seen_hashes,
+                                           {"compound": self.compound, "import_id": self.import_id})
+        result.duplicates = parsed_rows - result.accepted
 
     def _existing_hashes(self, kind: Kind) -> set[str]:
         table = kind.name if not _events_table(kind) else _events_table(kind)
@@ -235,28 +272,9 @@ class Importer:
         rec: dict = {}
         missing = []
         for col in kind.columns:
-            value = raw.get(col.name)
-            if col.name in kind.alternatives and P.is_blank(value) and all(
-                    not P.is_blank(raw.get(a)) for a in kind.alternatives[col.name]):
-                continue
-            if col.type in ("quantity", "unit"):
-                continue  # quantity is parsed with its unit below
-            if value is None or value == "" or P.is_blank(value):
-                if col.required:
-                    missing.append(col.name)
-                continue
-            try:
-                self._parse_cell(col, value, rec, raw, kind.name)
-            except P.ParseError as err:
-                raise RowError(err.code, col.name, value, **err.details) from None
-        if not P.is_blank(raw.get("quantity")):
-            try:
-                rec["quantity"], rec["qty_unit"], rec["kg"] = P.parse_quantity(
-                    raw["quantity"], raw.get("qty_unit"))
-            except P.ParseError as err:
-                raise RowError(err.code, "quantity", raw["quantity"]) from None
-        elif "qty_unit" in HEADERS_BY_KIND[kind.name] and not P.is_blank(raw.get("qty_unit")):
-            rec["qty_unit"] = P.normalise(raw["qty_unit"])
+            if self._parse_column(kind, col, raw, rec):
+                missing.append(col.name)
+        self._parse_quantity(kind, raw, rec)
         id_col = {"medicine_requests": "request_id", "cases": "case_id"}.get(kind.name)
         is_update = id_col is not None and rec.get(id_col) in known_ids
         if missing and not (is_update and id_col not in missing):
@@ -269,6 +287,51 @@ class Importer:
         if id_col is not None:
             known_ids.add(rec[id_col])
         return records
+
+    def _parse_column(self, kind: Kind, col, raw: dict, rec: dict) -> bool:
+        """Parse one column of a row into rec; True when it is required and blank."""
+        value = raw.get(col.name)
+        if col.name in kind.alternatives and P.is_blank(value) and all(
+                not P.is_blank(raw.get(a)) for a in kind.alternatives[col.name]):
+            return False
+        if col.type in ("quantity", "unit"):
+            return False  # quantity is parsed with its unit (_parse_quantity)
+        if value is None or value == "" or P.is_blank(value):
+            return col.required
+        try:
+            self._parse_cell(col, value, rec, raw, kind.name)
+        except P.ParseError as err:
+            raise RowError(err.code, col.name, value, **err.details) from None
+        return False
+
+    def _parse_quantity(self, kind: Kind, raw: dict, rec: dict) -> None:
+        if not P.is_blank(raw.get("quantity")):
+            try:
+                rec["quantity"], rec["qty_unit"], rec["kg"] = P.parse_quantity(
+                    raw["quantity"], raw.get("qty_unit"))
+            except P.ParseError as err:
+                raise RowError(err.code, "quantity", raw["quantity"]) from None
+        elif "qty_unit" in HEADERS_BY_KIND[kind.name] and not P.is_blank(raw.get("qty_unit")):
+            rec["qty_unit"] = P.normalise(raw["qty_unit"])
+
+    def _parse_group(self, kind: Kind, names: tuple[str, ...], values: tuple, finish: str | None) -> dict | None:
+        """Some columns of a row parsed as parse_row parses them (in the contract's order,
+        then the quantity, then the finish that needs them): their part of the record, or
+        None when parse_row would reject the row for them (fastparse's per-value step).
+        None too on anything unexpected: such rows go through parse_row, which decides."""
+        raw = dict(zip(names, values, strict=True))
+        rec: dict = {}
+        try:
+            for col in kind.columns:
+                if col.name in raw and self._parse_column(kind, col, raw, rec):
+                    return None  # a required cell is blank
+            if "quantity" in raw:
+                self._parse_quantity(kind, raw, rec)
+            if finish:
+                (rec,) = getattr(self, finish)(rec, raw, False)
+        except Exception:  # noqa: BLE001 - RowError, or a surprise: the per-row path decides
+            return None
+        return rec
 
     def _parse_cell(self, col, value, rec: dict, raw: dict, kind_name: str):
         kind = col.type
@@ -480,12 +543,12 @@ def _py(value):
 
 
 def row_hash(kind: str, compound: str, rec: dict) -> str:
-    """Identity of a row's parsed values (not its file or row number): equal values, equal hash."""
+    """Identity of a row's parsed values (not its file or row number): equal values, equal hash.
+    (fastparse builds the same text column-wise from the same hash_part.)"""
     parts = [kind, compound]
     for key in sorted(rec):
         if key != "row_hash":
-            value = rec[key]
-            parts.append(f"{key}={value.isoformat() if isinstance(value, (date, datetime)) else value!r}")
+            parts.append(fastparse.hash_part(key, rec[key]))
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -507,7 +570,7 @@ def import_files(paths: list[Path], *, store=None, compound: str, year: int | No
             continue
         found = []
         for sheet in sheets:
-            if all(all(P.is_blank(c) for c in cells) for _, cells in sheet.rows):
+            if all(all(P.is_blank(c) for c in cells) for _, cells in sheet.iter_rows()):
                 continue
             hit = detect(sheet, kind)
             if hit is None:
@@ -539,7 +602,7 @@ def import_files(paths: list[Path], *, store=None, compound: str, year: int | No
                     "insert into import_history values ($id, $compound, $at, $command, $file, $hash,"
                     " $sheet, $kind, $read, $acc, $rej, $dup, null)",
                     {"id": imp.import_id, "compound": compound, "at": imp.imported_at,
-                     "command": command, "file": path.name, "hash": file_hash(path),
+                     "command": command, "file": path.name, "hash": sheet.digest or file_hash(path),
                      "sheet": sheet.name, "kind": kind_name, "read": res.rows_read,
                      "acc": res.accepted, "rej": res.rejected, "dup": res.duplicates})
     return results

@@ -175,7 +175,7 @@ def test_an_import_killed_part_way_leaves_the_snapshot_as_it_was(tmp_path):
     (tmp_path / "b.csv").write_text(BUILDINGS, encoding="utf-8")
     load(tmp_path, "b.csv")
     before = store.current_path(tmp_path / "store")
-    big = big_deliveries(tmp_path / "big.csv", 150_000)
+    big = big_deliveries(tmp_path / "big.csv", 1_000_000)   # long enough to be killed mid-way
     child = subprocess.Popen(cli("import", str(big), "--store", str(tmp_path / "store"), "--max-file-mb", "100"),
                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     folder = store.store_dir(tmp_path / "store")
