@@ -1,5 +1,6 @@
 """`python -m sitrep bench`: render every page through AppTest on the current snapshot,
-cold (Streamlit caches cleared) and warm, and print the median seconds per page."""
+cold (Streamlit caches cleared) and warm, and print the median seconds per page; and the
+briefing export, command to files, with a cold and a running dashboard."""
 from __future__ import annotations
 
 import json
@@ -49,6 +50,82 @@ def render_times(page: str, runs: int) -> dict[str, float]:
     return {"cold_s": round(statistics.median(cold), 3), "warm_s": round(statistics.median(warm), 3)}
 
 
+def import_throughput(rows: int) -> dict:
+    """Rows per second through the importer for a generated deliveries CSV, next to DuckDB's
+    own read_csv of the same file (the floor), and the time to switch snapshots."""
+    import tempfile
+    from pathlib import Path
+
+    import duckdb
+
+    from .importer import import_files
+    from .read import Limits
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "b.csv").write_text("楼栋,层数\nB5,33\nA1,11\n", encoding="utf-8")
+        import_files([folder / "b.csv"], store=folder / "store", compound="bench")
+        path = folder / "deliveries.csv"
+        with open(path, "w", encoding="utf-8") as out:
+            out.write("送达时间,地址,物资,数量,单位,来源,配送人\n")
+            for i in range(rows):  # every row distinct: a second of its own
+                day, second = divmod(i, 86400)
+                out.write(f"2020-{2 + day // 28:02d}-{1 + day % 28:02d} {second // 3600:02d}:"
+                          f"{second // 60 % 60:02d}:{second % 60:02d},B5-{1 + i % 33}{1 + i % 4:02d},"
+                          f"蔬菜,{1 + i % 20},斤,捐赠,V{i % 50:03d}\n")
+        size_mb = path.stat().st_size / 1e6
+        started = time.perf_counter()
+        con = duckdb.connect()
+        con.execute("create table t as select * from read_csv($p)", {"p": str(path)})
+        floor_s = time.perf_counter() - started
+        con.close()
+        started = time.perf_counter()
+        result = import_files([path], store=folder / "store", compound="bench",
+                              limits=Limits(max_file_mb=size_mb + 1))[0]
+        import_s = time.perf_counter() - started
+        assert result.accepted == rows, result.as_json()
+        started = time.perf_counter()  # an import of nothing new: copy, commit, switch
+        import_files([folder / "b.csv"], store=folder / "store", compound="bench")
+        switch_s = time.perf_counter() - started
+        snapshot_mb = store.current_path(folder / "store").stat().st_size / 1e6
+    return {"rows": rows, "csv_mb": round(size_mb, 1), "importer_s": round(import_s, 2),
+            "importer_rows_per_s": round(rows / import_s), "read_csv_s": round(floor_s, 2),
+            "read_csv_rows_per_s": round(rows / floor_s), "ratio": round(import_s / floor_s, 1),
+            "switch_s": round(switch_s, 2), "snapshot_mb": round(snapshot_mb, 1)}
+
+
+def briefing_export_times(store_dir=None, runs: int = 3) -> dict[str, float]:
+    """Seconds from `python -m sitrep briefing` to its PNG and PDF (a fresh process, as a user
+    runs it): with a cold dashboard (the command starts its own) and against a running one
+    (`--url`, after one export has warmed it). Medians of `runs`."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from . import briefing
+
+    where = ["--store", str(store_dir)] if store_dir else []
+
+    def once(folder: str, *extra: str) -> float:
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "sitrep", "briefing", *where, *extra,
+                               "--png", f"{folder}/b.png", "--pdf", f"{folder}/b.pdf"],
+                              cwd=store.REPO, capture_output=True, text=True, timeout=300)
+        seconds = time.perf_counter() - started
+        if done.returncode:
+            raise RuntimeError(f"briefing export failed: {done.stderr}")
+        return seconds
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cold = [once(tmp) for _ in range(runs)]
+        with briefing.Dashboard(store_dir) as server:
+            url = server.wait()
+            once(tmp, "--url", url)
+            warm = [once(tmp, "--url", url) for _ in range(runs)]
+    return {"cold_s": round(statistics.median(cold), 2), "warm_s": round(statistics.median(warm), 2),
+            "runs": runs}
+
+
 def main(args) -> int:
     if args.store:
         os.environ["SITREP_STORE"] = str(args.store)
@@ -64,5 +141,15 @@ def main(args) -> int:
     print(f"{'page':<16} {'cold median s':>14} {'warm median s':>14}")
     for name, r in results.items():
         print(f"{name:<16} {r['cold_s']:>14.3f} {r['warm_s']:>14.3f}")
+    if getattr(args, "briefing", True):
+        report["briefing_export"] = exp = briefing_export_times(args.store, min(args.runs, 3))
+        print(f"briefing export (command to PNG + PDF): cold dashboard {exp['cold_s']} s, "
+              f"running dashboard (--url) {exp['warm_s']} s (median of {exp['runs']})")
+    if args.import_rows:
+        report["import"] = imp = import_throughput(args.import_rows)
+        print(f"import {imp['rows']:,} rows ({imp['csv_mb']} MB): importer {imp['importer_s']} s "
+              f"({imp['importer_rows_per_s']:,} rows/s); DuckDB read_csv {imp['read_csv_s']} s "
+              f"({imp['read_csv_rows_per_s']:,} rows/s); {imp['ratio']}x the floor; "
+              f"snapshot switch {imp['switch_s']} s ({imp['snapshot_mb']} MB snapshot)")
     print(json.dumps(report, ensure_ascii=False))
     return 0

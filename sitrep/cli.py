@@ -1,4 +1,4 @@
-"""`python -m sitrep COMMAND`: demo, import, snapshot, bench.
+"""`python -m sitrep COMMAND`: demo, import, snapshot, bench, briefing.
 
 Exit codes: 0 ran (rejected rows included), 1 a file was refused, 2 a usage error.
 """
@@ -61,12 +61,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("templates", help="write a blank XLSX template for every kind")
     p.add_argument("folder", type=Path)
 
+    p = sub.add_parser("briefing", parents=[common],
+                       help="export the daily briefing as a PNG (1080 px wide) and an A4 PDF")
+    p.add_argument("--date", type=_iso_date, help="as-of date YYYY-MM-DD (default: the dashboard's)")
+    p.add_argument("--building", action="extend", nargs="+", default=[], metavar="BUILDING",
+                   help="only these buildings (repeat or list: --building B5 A6)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--png", type=Path, help="write the image here")
+    p.add_argument("--pdf", type=Path, help="write the A4 PDF here")
+    p.add_argument("--url", help="use this running dashboard (default: start one on a free "
+                                 "loopback port, in demo mode, against the current snapshot)")
+    p.add_argument("--chromium", help="Chromium executable (default: chromium on PATH)")
+
     p = sub.add_parser("bench", parents=[common], help="render every page cold and warm; print medians")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--import-rows", type=int, default=1_000_000,
                    help="rows of the generated deliveries CSV for import throughput (0 = skip)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--briefing", action=argparse.BooleanOptionalAction, default=True,
+                   help="time the briefing export, cold and against a running dashboard")
     return parser
+
+
+def _iso_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,6 +213,74 @@ def cmd_templates(args) -> int:
     return 0
 
 
+def cmd_briefing(args) -> int:
+    """Exit 0 with the files written; 1 when the export cannot run (no Chromium, no
+    dashboard, the page failed); 2 for a usage error (no file asked for, a date or building
+    the data does not have)."""
+    import getpass
+    import time
+
+    from . import audit, briefing
+
+    if not (args.png or args.pdf):
+        raise UsageError("say where to write: --png FILE and/or --pdf FILE")
+    as_of = _check_briefing_filters(args)
+    started = time.perf_counter()
+    wanted = {"as_of": as_of, "buildings": args.building, "lang": args.lang, "png": args.png,
+              "pdf": args.pdf}
+    try:
+        chromium = briefing.find_chromium(args.chromium)
+        if args.url:
+            briefing.export(args.url, chromium=chromium, **wanted)
+        else:   # a dashboard of its own, in demo mode; the browser starts while it boots
+            with briefing.Dashboard(args.store) as server, briefing.Renderer(chromium) as renderer:
+                renderer.render(server.wait(), **wanted)
+    except briefing.ExportError as err:
+        print(f"python -m sitrep briefing: error: {err}", file=sys.stderr)
+        return 1
+    audit.record("briefing", f"cli:{getpass.getuser()}",
+                 " ".join(str(p) for p in (args.png, args.pdf) if p),
+                 briefing.filters_record(as_of, args.building, args.lang), store=args.store)
+    for path in (args.png, args.pdf):
+        if path:
+            print(path)
+    print(f"briefing {as_of or 'default date'} {' '.join(args.building) or 'all buildings'}: "
+          f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _check_briefing_filters(args):
+    """The date and buildings against the store (a dashboard would silently fall back to its
+    defaults); the default date is the dashboard's: the compound's report day, within the data."""
+    if args.url and not args.store:
+        return args.date      # another dashboard's data: the export checks what the page shows
+    path = store_mod.current_path(args.store)
+    if path is None:
+        raise UsageError("no snapshot yet: run `python -m sitrep demo` or `python -m sitrep import`")
+    from .queries import run
+
+    con = store_mod.connect_readonly(path)
+    try:
+        compounds = run(con, "compounds")
+        if len(compounds) != 1:
+            raise UsageError("the briefing export needs a store with one compound")
+        row = compounds.iloc[0]
+        first_on, last_on = row["first_on"].date(), row["last_on"].date()
+        known = set(run(con, "buildings", compound=row["compound"])["building"])
+    finally:
+        con.close()
+    unknown = [b for b in args.building if b not in known]
+    if unknown:
+        raise UsageError(f"no building {', '.join(unknown)} (the store has {', '.join(sorted(known))})")
+    if args.date is None:
+        default = row["default_as_of"]
+        default = default.date() if default == default else last_on
+        return min(max(default, first_on), last_on)
+    if not first_on <= args.date <= last_on:
+        raise UsageError(f"--date {args.date} is outside the data ({first_on} to {last_on})")
+    return args.date
+
+
 def cmd_bench(args) -> int:
     from .bench import main as bench_main
 
@@ -197,4 +288,4 @@ def cmd_bench(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "snapshot": cmd_snapshot, "bench": cmd_bench,
-            "templates": cmd_templates, "user": cmd_user}
+            "templates": cmd_templates, "user": cmd_user, "briefing": cmd_briefing}

@@ -103,5 +103,7 @@ def current() -> Filters:
 
 
 def done() -> None:
-    """Called by dashboard.py after the page ran: the next run must draw the filters again."""
-    st.session_state.pop("_filters", None)
+    """Called by dashboard.py after the page ran: the next run must draw the filters again.
+    The last filters stay readable for callbacks (which run before the next run's filters)."""
+    if "_filters" in st.session_state:
+        st.session_state["_last_filters"] = st.session_state.pop("_filters")

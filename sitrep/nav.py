@@ -24,4 +24,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("screening", ":material/thermometer:"),
     PageSpec("deliveries", ":material/local_shipping:"),
     PageSpec("data_import", ":material/upload_file:"),
+    PageSpec("briefing", ":material/summarize:"),
+    PageSpec("audit", ":material/policy:"),
 )

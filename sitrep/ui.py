@@ -117,7 +117,7 @@ def audit_download(what: str) -> None:
     """Every download is on record: who, what, with which filters."""
     from . import audit
 
-    f = st.session_state.get("_filters")
+    f = st.session_state.get("_filters") or st.session_state.get("_last_filters")
     scope = {"compound": f.compound, "building": f.buildings, "as_of": f.as_of.isoformat(),
              "range": [f.date_from.isoformat(), f.date_to.isoformat()]} if f else {}
     audit.record("download", st.session_state.get("_user") or "demo", what, scope)

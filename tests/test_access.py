@@ -47,7 +47,7 @@ def test_a_commander_sees_every_page_and_a_clerk_only_the_import_page(users):
     with pytest.raises(ValueError, match=r"Known pages: .*data_import.py'\]"):
         at.switch_page("pages/overview.py")               # not registered: no URL for a clerk
     at = sign_in("bao", "brief-pw-123")
-    assert "没有可用的页面" in at.info[0].value         # until the briefing page lands
+    assert "今日简报" in at.title[0].value               # the briefing role: the briefing only
 
 
 def test_wrong_passwords_lock_out_and_are_audited(users, demo_env):
@@ -66,3 +66,17 @@ def test_sign_out(users):
     at = sign_in("yu", "commander-pw")
     at.button(key="auth_sign_out").click().run()
     assert [t.value for t in at.title] == ["登录"]
+
+
+def test_a_commander_reads_the_audit_trail(users):
+    sign_in("li", "wrong")                                      # a failure on record
+    at = sign_in("yu", "commander-pw")
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception and at.title[0].value == "审计日志"
+    log = at.dataframe[0].value
+    assert {"登录成功", "登录失败"} <= set(log["事件"])
+    at.multiselect(key="audit_events").set_value(["login_failed"]).run()
+    assert set(at.dataframe[0].value["事件"]) == {"登录失败"}
+    at = sign_in("li", "staff-pw-123")
+    with pytest.raises(ValueError):
+        at.switch_page("pages/audit.py")                        # staff: no such page

@@ -67,6 +67,7 @@ def test_upload_preview_confirm_and_the_overview_moves(own_store):
     log = (own_store / "audit.jsonl").read_text(encoding="utf-8")
     assert '"event": "import"' in log and "配送0207.csv" in log
     assert '"event": "download"' in log and "import_freshness.csv" in log
+    assert '"compound": "测试小区"' in log.splitlines()[-1]          # with the filters in force
 
 
 def test_cancel_writes_nothing(own_store):

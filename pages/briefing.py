@@ -1,0 +1,139 @@
+"""今日简报 Daily briefing: the day's state in one portrait column, made to be sent as an image
+to the city command and the command's WeChat group. Counts by building at most: no names,
+phone numbers, patients or rooms, whoever is viewing. `python -m sitrep briefing` and the
+button at the bottom make the same page into a PNG and a PDF (sitrep/briefing.py)."""
+import streamlit as st
+
+from sitrep import audit, briefing, config, filters, ui
+from sitrep.colors import CASE, REQUEST_STATUS, SERIES
+from sitrep.figures import briefing as figures
+from sitrep.i18n import t
+
+f = filters.current()
+lang = f.lang
+date_from, date_to = f.window()          # the 14 days ending on the as-of date
+params = f.params()
+daily = ui.query("overview_daily", **params, date_from=date_from, date_to=date_to,
+                 fever_c=config.FEVER_C, **config.medicine_params())
+medicine = ui.query("briefing_medicine_by_day", **params, date_from=date_from, date_to=date_to)
+actions = ui.query("briefing_needs_action", **params, as_of=f.as_of, **config.medicine_params(),
+                   gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
+now = config.local_now()
+freshness = ui.query("data_freshness", compound=f.compound, now=now.replace(second=0),
+                     stale_hours=config.STALE_HOURS)
+
+# (column, catalog key, decimals, an increase is bad): the overview's numbers, short labels
+# and whole numbers so that four cards fit across a phone
+KPI_GROUPS = [
+    ("briefing.group.seals",
+     [("households", "briefing.kpi.households", 0, False),
+      ("sealed_buildings", "briefing.kpi.sealed_buildings", 0, True),
+      ("sealed_floors", "briefing.kpi.sealed_floors", 0, True),
+      ("sealed_households", "briefing.kpi.sealed_households", 0, True)]),
+    ("briefing.group.health",
+     [("confirmed_total", "briefing.kpi.confirmed_total", 0, True),
+      ("suspected", "briefing.kpi.suspected", 0, True),
+      ("fever", "briefing.kpi.fever", 0, True),
+      ("households_screened", "briefing.kpi.households_screened", 0, False)]),
+    ("briefing.group.supply",
+     [("deliveries", "briefing.kpi.deliveries", 0, False),
+      ("kg", "briefing.kpi.kg", 0, False),
+      ("volunteers_on_duty", "briefing.kpi.volunteers_on_duty", 0, False),
+      ("volunteer_hours", "briefing.kpi.volunteer_hours", 0, False)]),
+    ("briefing.group.medicine",
+     [("medicine_open", "briefing.kpi.medicine_open", 0, True),
+      ("medicine_overdue", "briefing.kpi.medicine_overdue", 0, True),
+      ("trips", "briefing.kpi.trips", 0, False)]),
+]
+
+# -- what and when: printed on the image itself (the export has no sidebar) -----------------
+with st.container(width=briefing.COLUMN_WIDTH):
+    st.title(t("briefing.title", lang, compound=f.compound))
+    st.subheader(t("briefing.as_of", lang, as_of=f.as_of.isoformat()))
+    st.markdown(f"**{t('briefing.scope_line', lang, scope=briefing.scope(f))}**")
+    st.caption(t("briefing.generated", lang, compound=f.compound, scope=briefing.scope(f),
+                 generated=now.strftime("%Y-%m-%d %H:%M")))
+    imported, stale = briefing.freshness_lines(freshness, lang)
+    st.caption("  \n".join(imported))
+    if stale:
+        st.warning(stale, icon=":material/schedule:")
+
+    # -- the overview's numbers, with the change since the day before ----------------------
+    today, yesterday = daily.iloc[-1], daily.iloc[-2]
+    for group_key, cards in KPI_GROUPS:
+        st.markdown(f"**{t(group_key, lang)}**")
+        with st.container(horizontal=True, gap=None):   # four across a phone
+            for name, key, decimals, worse_up in cards:
+                value = round(float(today[name]), decimals)
+                delta = round(value - round(float(yesterday[name]), decimals), decimals)
+                st.metric(t(key, lang), f"{value:,.{decimals}f}",
+                          delta=f"{delta:,.{decimals}f}" if delta else None,
+                          delta_color="inverse" if worse_up else "normal",
+                          width=briefing.METRIC_WIDTH)
+    st.caption(t("briefing.delta_note", lang))
+
+    # -- needs action today: how many and where, never who ---------------------------------
+    st.subheader(t("briefing.actions", lang))
+    items = briefing.action_items(actions, lang, briefing.scope(f))
+    if items:
+        st.markdown("\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)))
+    else:
+        st.success(t("briefing.nothing", lang), icon=":material/check_circle:")
+
+    # -- four small trends over the 14 days ending on the as-of date -----------------------
+    st.subheader(t("briefing.trends", lang, days=config.TREND_DAYS))
+    S = figures.Series
+    charts = [
+        ("cases", daily, [S("fever", t("briefing.series.fever", lang), CASE["fever"]),
+                          S("suspected", t("briefing.series.suspected", lang), CASE["suspected"])]),
+        ("deliveries", daily, [S("deliveries", t("briefing.kpi.deliveries", lang), SERIES["deliveries"])]),
+        ("hours", daily, [S("volunteer_hours", t("briefing.kpi.volunteer_hours", lang),
+                            SERIES["volunteer_hours"])]),
+        ("medicine", medicine,
+         [S("medicine_open", t("briefing.series.medicine_open", lang), REQUEST_STATUS["open"], "line"),
+          S("medicine_delivered", t("briefing.series.medicine_delivered", lang),
+            REQUEST_STATUS["delivered"])]),
+    ]
+    for name, frame, series in charts:
+        title = t(f"briefing.chart.{name}", lang)
+        if not frame[[s.column for s in series]].to_numpy().any():   # nothing in 14 days
+            st.markdown(f"**{title}**")
+            ui.empty(lang)
+            continue
+        st.echarts_chart(figures.trend(frame, series, title), height=figures.height(series),
+                         renderer="svg", key=f"briefing_chart_{name}", width="stretch")
+    st.caption(t("briefing.footer", lang))
+
+# -- the export: never part of the image it makes (the export opens the page embedded) -----
+if not st.context.is_embedded:
+    with st.container(width=briefing.COLUMN_WIDTH, border=True):
+        st.markdown(f"**{t('briefing.export.title', lang)}**")
+        st.caption(t("briefing.export.help", lang))
+        wanted = (f.compound, f.as_of.isoformat(), tuple(f.buildings), lang)
+        if st.button(t("briefing.export.button", lang), key="briefing_export",
+                     icon=":material/image:"):
+            try:
+                with st.spinner(t("briefing.export.button", lang)):
+                    made = briefing.export_here(f)
+            except briefing.ExportError as err:   # the details go to the server's log
+                ui.log.warning("briefing export failed: %s", err)
+                st.error(t("briefing.export.failed", lang, error=str(err).splitlines()[0]))
+            else:
+                st.session_state["briefing_files"] = (wanted, made)
+                who = st.session_state.get("_user") or "demo"
+                audit.record("briefing", who, "png+pdf (page)",
+                             briefing.filters_record(f.as_of, f.buildings, lang, f.compound))
+        files = st.session_state.get("briefing_files")
+        if files and files[0] == wanted:
+            made = files[1]
+            st.caption(t("briefing.export.done", lang, seconds=f"{made.seconds:.1f}"))
+            stem = f"briefing-{f.as_of.isoformat()}" + "".join(f"-{b}" for b in f.buildings)
+            with st.container(horizontal=True):
+                for kind, data, mime in (("png", made.png, "image/png"),
+                                         ("pdf", made.pdf, "application/pdf")):
+                    st.download_button(t(f"briefing.export.{kind}", lang), data,
+                                       file_name=f"{stem}.{kind}", mime=mime, key=f"briefing_{kind}",
+                                       icon=":material/download:", on_click=audit.record,
+                                       args=("download", st.session_state.get("_user") or "demo",
+                                             f"{stem}.{kind}", briefing.filters_record(
+                                                 f.as_of, f.buildings, lang, f.compound)))
