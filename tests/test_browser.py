@@ -193,3 +193,68 @@ def test_markup_in_a_spreadsheet_stays_text_in_the_browser(browser, tmp_path_fac
         assert any("＜script＞" in (text or "") for text in texts), texts  # shown as text
         assert page.locator("img[src='x']").count() == 0
         page.close()
+
+
+@pytest.fixture(scope="module")
+def users_server(demo_store, tmp_path_factory):
+    """The demo store served with real users: sign-in through the browser."""
+    from sitrep import auth
+
+    folder = tmp_path_factory.mktemp("browser_users")
+    users = folder / "users.toml"
+    old = os.environ.get("SITREP_USERS")
+    os.environ["SITREP_USERS"] = str(users)
+    try:
+        auth.add_user("yu", "commander", "commander-pw")
+        auth.add_user("li", "staff", "staff-pw-123")
+        auth.add_user("wu", "clerk", "clerk-pw-123")
+        yield from serve(demo_store)          # the server inherits SITREP_USERS
+    finally:
+        if old is None:
+            os.environ.pop("SITREP_USERS", None)
+        else:
+            os.environ["SITREP_USERS"] = old
+
+
+def sign_in(browser, url, name, password):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + "/?lang=English")
+    page.get_by_role("textbox", name="User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Signed in: {name}").wait_for(timeout=30000)
+    page.wait_for_function(SETTLED, timeout=30000)
+    return page
+
+
+def nav_titles(page):
+    return page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+
+
+@pytest.mark.parametrize("name, password, pages", [
+    ("yu", "commander-pw", 9), ("li", "staff-pw-123", 7), ("wu", "clerk-pw-123", 1)])
+def test_each_role_signed_in_through_the_browser_sees_its_pages(users_server, browser, name, password, pages):
+    page = sign_in(browser, users_server, name, password)
+    titles = [t.split("\n")[-1] for t in nav_titles(page)] if pages > 1 else []
+    if pages > 1:                        # a single page has no navigation menu
+        assert len(titles) == pages, titles
+        assert ("Audit trail" in titles) == (name == "yu")
+        assert ("Data import" in titles) == (name != "li")
+    else:
+        assert page.locator("h1").first.inner_text() == "Data import"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"signed_in_{name}.png"), full_page=True)
+    page.close()
+
+
+def test_the_sign_in_form_comes_first_and_wrong_passwords_are_refused(users_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(users_server + "/medicine?lang=English")
+    page.get_by_role("button", name="Sign in").wait_for(timeout=30000)
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert "Medicine" not in page.inner_text("body")
+    page.get_by_role("textbox", name="User name").fill("li")
+    page.get_by_role("textbox", name="Password").fill("wrong-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Wrong user name or password").wait_for(timeout=30000)
+    page.close()
