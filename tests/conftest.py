@@ -14,20 +14,31 @@ FIXTURE = REPO / "tests" / "fixture"
 FIXTURE_COMPOUND = "测试小区"
 
 
-@pytest.fixture(scope="session")
-def fixture_store(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("fixture_store")
-    results = import_files(sorted(FIXTURE.glob("*.csv")), store=folder, compound=FIXTURE_COMPOUND,
-                           year=2020, command="test")
+def clean_import(folder: Path, fixture_dir: Path, compound: str = FIXTURE_COMPOUND, **settings) -> Path:
+    """Import a folder of hand-built CSVs into a store at `folder`; every row must load.
+    `settings` are compound settings (lockdown_from, lockdown_until, default_as_of)."""
+    results = import_files(sorted(fixture_dir.glob("*.csv")), store=folder, compound=compound, year=2020,
+                           command="test", settings=settings or None)
     assert all(r.rejected == 0 and r.refused is None for r in results), [r.as_json() for r in results]
     return folder
 
 
-@pytest.fixture(scope="session")
-def fixture_con(fixture_store):
-    con = store.connect_readonly(store.current_path(fixture_store))
+def readonly(folder: Path):
+    """A read-only connection to a store's current snapshot, closed after the test (a generator
+    for fixtures: `yield from readonly(folder)`)."""
+    con = store.connect_readonly(store.current_path(folder))
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def fixture_store(tmp_path_factory) -> Path:
+    return clean_import(tmp_path_factory.mktemp("fixture_store"), FIXTURE)
+
+
+@pytest.fixture(scope="session")
+def fixture_con(fixture_store):
+    yield from readonly(fixture_store)
 
 
 @pytest.fixture(scope="session")
@@ -43,9 +54,7 @@ def demo_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_con(demo_store):
-    con = store.connect_readonly(store.current_path(demo_store))
-    yield con
-    con.close()
+    yield from readonly(demo_store)
 
 
 # -- the dashboard through AppTest --------------------------------------------------------

@@ -22,10 +22,9 @@ import pandas as pd
 import pytest
 
 from sitrep import briefing, config, store
-from sitrep.importer import import_files
 from sitrep.queries import run
 
-from .conftest import REPO, app, metrics
+from .conftest import REPO, app, clean_import, metrics, readonly
 
 C = "测试小区"
 RULES = dict(**config.medicine_params(), gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
@@ -56,12 +55,7 @@ def needs_action(con, as_of, buildings=(), compound=C):
 @pytest.fixture(scope="module")
 def own_con(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fixture_briefing")
-    results = import_files(sorted(OWN.glob("*.csv")), store=folder, compound=C, year=2020,
-                           command="test", settings={"lockdown_from": date(2020, 2, 5)})
-    assert all(r.rejected == 0 and r.refused is None for r in results), [r.as_json() for r in results]
-    con = store.connect_readonly(store.current_path(folder))
-    yield con
-    con.close()
+    yield from readonly(clean_import(folder, OWN, C, lockdown_from=date(2020, 2, 5)))
 
 
 # ----------------------------------------------------------------------- briefing_needs_action

@@ -16,12 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sitrep import config, store
-from sitrep.importer import import_files
+from sitrep import config
 from sitrep.queries import run
 
 from .conftest import FIXTURE_COMPOUND as C
-from .conftest import app, metrics
+from .conftest import app, clean_import, metrics, readonly
 
 OWN_FIXTURE = Path(__file__).resolve().parent / "fixture_deliveries"
 GAP = config.DELIVERY_GAP_HOURS
@@ -44,18 +43,12 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def own_store(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("deliveries_store")
-    results = import_files(sorted(OWN_FIXTURE.glob("*.csv")), store=folder, compound=C, year=2020,
-                           command="test")
-    assert all(r.rejected == 0 and r.refused is None for r in results), [r.as_json() for r in results]
-    return folder
+    return clean_import(tmp_path_factory.mktemp("deliveries_store"), OWN_FIXTURE, C)
 
 
 @pytest.fixture(scope="module")
 def own_con(own_store):
-    con = store.connect_readonly(store.current_path(own_store))
-    yield con
-    con.close()
+    yield from readonly(own_store)
 
 
 # -- deliveries_day_summary -------------------------------------------------------------------

@@ -26,12 +26,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sitrep import config, store
+from sitrep import config
 from sitrep.i18n import t
-from sitrep.importer import import_files
 from sitrep.queries import run
 
-from .conftest import app, metrics
+from .conftest import app, clean_import, metrics, readonly
 
 C = "测试小区"
 TARGETS = config.medicine_params()       # urgent 2 h, normal 24 h
@@ -51,12 +50,7 @@ def rows(frame) -> list[dict]:
 @pytest.fixture(scope="module")
 def medicine_con(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fixture_medicine_store")
-    results = import_files(sorted((HERE / "fixture_medicine").glob("*.csv")), store=folder,
-                           compound=C, year=2020, command="test")
-    assert all(r.rejected == 0 and r.refused is None for r in results), [r.as_json() for r in results]
-    con = store.connect_readonly(store.current_path(folder))
-    yield con
-    con.close()
+    yield from readonly(clean_import(folder, HERE / "fixture_medicine", C))
 
 
 def test_targets_are_the_configured_ones():

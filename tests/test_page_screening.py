@@ -11,11 +11,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from sitrep import config, store
-from sitrep.importer import import_files
+from sitrep import config
 from sitrep.queries import run
 
-from .conftest import FIXTURE_COMPOUND, REPO, app, metrics
+from .conftest import FIXTURE_COMPOUND, REPO, app, clean_import, metrics, readonly
 
 C = FIXTURE_COMPOUND
 FEVER = {"fever_c": config.FEVER_C}
@@ -147,14 +146,8 @@ def test_screening_key_dates(fixture_con):
 @pytest.fixture(scope="module")
 def screening_con(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fixture_screening")
-    results = import_files(sorted(SCREENING_FIXTURE.glob("*.csv")), store=folder, compound=C,
-                           year=2020, command="test",
-                           settings={"lockdown_from": date(2020, 2, 2),
-                                     "lockdown_until": date(2020, 2, 10)})
-    assert all(r.rejected == 0 and r.refused is None for r in results)
-    con = store.connect_readonly(store.current_path(folder))
-    yield con
-    con.close()
+    yield from readonly(clean_import(folder, SCREENING_FIXTURE, C, lockdown_from=date(2020, 2, 2),
+                                     lockdown_until=date(2020, 2, 10)))
 
 
 def alert(con, as_of, buildings=(), **rule):

@@ -23,14 +23,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sitrep import config, store
+from sitrep import config
 from sitrep.colors import STATUS
 from sitrep.figures import seals as figures
-from sitrep.importer import import_files
 from sitrep.queries import run
 
 from .conftest import FIXTURE_COMPOUND as C
-from .conftest import REPO, app, metrics
+from .conftest import REPO, app, clean_import, metrics, readonly
 
 D = date(2020, 2, 6)
 
@@ -189,12 +188,7 @@ def seals_con(tmp_path_factory):
     """tests/fixture_seals: P1 placed at (10, 10), 20 x 10 m; U1 and U2 without a position or
     size; U2 floors 3-4 sealed from 02-06, never lifted."""
     folder = tmp_path_factory.mktemp("fixture_seals_store")
-    results = import_files(sorted((REPO / "tests" / "fixture_seals").glob("*.csv")), store=folder,
-                           compound=C, year=2020)
-    assert all(r.rejected == 0 and r.refused is None for r in results)
-    con = store.connect_readonly(store.current_path(folder))
-    yield con
-    con.close()
+    yield from readonly(clean_import(folder, REPO / "tests" / "fixture_seals", C))
 
 
 def test_building_state_lays_out_unplaced_buildings_on_a_grid(seals_con):

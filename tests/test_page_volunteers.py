@@ -16,11 +16,10 @@ from datetime import date
 
 import pytest
 
-from sitrep import config, store
-from sitrep.importer import import_files
+from sitrep import config
 from sitrep.queries import run
 
-from .conftest import REPO, app, metrics
+from .conftest import REPO, app, clean_import, metrics, readonly
 
 C = "测试小区"
 WINDOW = {"date_from": date(2020, 2, 5), "date_to": date(2020, 2, 8)}
@@ -59,12 +58,7 @@ def rows(frame, *columns):
 @pytest.fixture(scope="module")
 def own_con(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fixture_volunteers")
-    results = import_files(sorted(OWN.glob("*.csv")), store=folder, compound=C, year=2020,
-                           command="test", settings={"lockdown_from": date(2020, 2, 3)})
-    assert all(r.rejected == 0 and r.refused is None for r in results), [r.as_json() for r in results]
-    con = store.connect_readonly(store.current_path(folder))
-    yield con
-    con.close()
+    yield from readonly(clean_import(folder, OWN, C, lockdown_from=date(2020, 2, 3)))
 
 
 # ------------------------------------------------------------------------ volunteers_daily
