@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 from . import parse as P
 from .contract import Kind
 from .read import Sheet, split_line
+from .store import sql_table
 
 # Kinds with a fast path: their rows are events (no updates), one record per row.
 # groups: columns parsed together -> the finish (an Importer method) that needs them;
@@ -428,7 +429,7 @@ def _new_rows(con, table: str, hashes: pa.Array, seen: set[str], compound: str) 
     new = first_of_each(hashes)
     con.register("_hashes", pa.table({"i": pa.array(np.arange(len(hashes))), "h": hashes}))
     try:
-        known = _arrow(con.sql(f"select i from _hashes where h in (select row_hash from {table}"  # table: contract
+        known = _arrow(con.sql(f"select i from _hashes where h in (select row_hash from {sql_table(table)}"
                                " where compound = $compound)", params={"compound": compound}))
     finally:
         con.unregister("_hashes")

@@ -24,7 +24,7 @@ from .config import local_now
 from .contract import KINDS, LOAD_ORDER, Kind
 from .i18n import t
 from .read import Limits, RefusedFile, Sheet, read_file
-from .store import new_snapshot
+from .store import new_snapshot, sql_table
 
 HEADER_SCAN_ROWS = 15  # title and note rows above the header
 FAST_PATH = True  # the column-at-a-time path for big log files (fastparse); tests turn it off
@@ -236,7 +236,7 @@ class Importer:
     def _existing_hashes(self, kind: Kind) -> set[str]:
         table = kind.name if not _events_table(kind) else _events_table(kind)
         rows = self.con.execute(
-            f"select row_hash from {table} where compound = $compound",  # table from the contract
+            f"select row_hash from {sql_table(table)} where compound = $compound",
             {"compound": self.compound}).fetchall()
         return {r[0] for r in rows}
 
@@ -247,7 +247,7 @@ class Importer:
             col = "case_id"
         else:
             return None
-        rows = self.con.execute(f"select {col} from {kind.name} where compound = $compound",
+        rows = self.con.execute(f'select "{col}" from {sql_table(kind.name)} where compound = $compound',
                                 {"compound": self.compound}).fetchall()
         return {r[0] for r in rows}
 
@@ -446,7 +446,7 @@ class Importer:
         pending = self._pending.get((table, rec[id_col]))
         if pending is None:
             cur = self.con.execute(
-                f"select * from {table} where compound = $compound and {id_col} = $id",  # names from the contract
+                f'select * from {sql_table(table)} where compound = $compound and "{id_col}" = $id',
                 {"compound": self.compound, "id": rec[id_col]}).fetchdf()
             pending = {} if cur.empty else {k: _py(v) for k, v in cur.iloc[0].to_dict().items()}
         return {**pending, **{k: v for k, v in rec.items() if v is not None}}
@@ -464,7 +464,8 @@ class Importer:
         events = _events_table(kind)
         if events:
             ev_cols = table_columns(self.con, events)
-            start = self.con.execute(f"select coalesce(max(event_seq), 0) from {events}").fetchall()[0][0]
+            start = self.con.execute(
+                f"select coalesce(max(event_seq), 0) from {sql_table(events)}").fetchall()[0][0]
             frame = _frame(records, [c for c in ev_cols if c not in ("event_seq", "import_id")])
             frame["event_seq"] = range(start + 1, start + 1 + len(frame))
             frame["import_id"] = self.import_id
@@ -481,14 +482,14 @@ class Importer:
             self.con.register("incoming", frame)
             cond = " and ".join(f't."{k}" is not distinct from i."{k}"' for k in key)
             self.con.execute(
-                f"delete from {table} t using incoming i where t.compound = i.compound and {cond}")
+                f"delete from {sql_table(table)} t using incoming i where t.compound = i.compound and {cond}")
             self.con.unregister("incoming")
         self._insert(table, frame, columns)
 
     def _insert(self, table: str, frame: pd.DataFrame, columns: list[str]):
         self.con.register("incoming", frame[columns])
         cols = ", ".join(f'"{c}"' for c in columns)
-        self.con.execute(f"insert into {table} ({cols}) select {cols} from incoming")
+        self.con.execute(f"insert into {sql_table(table)} ({cols}) select {cols} from incoming")
         self.con.unregister("incoming")
 
     def _fold_events(self, table: str, events: str, key: list[str], columns: list[str]):
@@ -497,10 +498,11 @@ class Importer:
         folded = ", ".join(
             f'last("{c}" order by event_seq) filter (where "{c}" is not null) as "{c}"'
             for c in values)
-        self.con.execute(f"delete from {table} where compound = $compound", {"compound": self.compound})
+        self.con.execute(f"delete from {sql_table(table)} where compound = $compound",
+                         {"compound": self.compound})
         self.con.execute(
-            f"insert into {table} (compound, {keys}, {', '.join(chr(34) + c + chr(34) for c in values)}) "
-            f"select compound, {keys}, {folded} from {events} where compound = $compound "
+            f"insert into {sql_table(table)} (compound, {keys}, {', '.join(chr(34) + c + chr(34) for c in values)}) "
+            f"select compound, {keys}, {folded} from {sql_table(events)} where compound = $compound "
             f"group by compound, {keys}", {"compound": self.compound})
 
 

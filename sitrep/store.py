@@ -25,6 +25,17 @@ KEEP = 3  # snapshots kept: a viewer still reading an older one keeps working
 _NAME = re.compile(r"^sitrep-(\d{6})\.duckdb$")
 
 
+# Identifiers are never values: a table name that reaches SQL text must be one of the schema's
+# tables (values always travel as $named parameters).
+TABLES = frozenset(re.findall(r"create table if not exists (\w+)", SCHEMA.read_text(encoding="utf-8")))
+
+
+def sql_table(name: str) -> str:
+    if name not in TABLES:
+        raise ValueError(f"not a table of the schema: {name!r}")
+    return name
+
+
 def store_dir(store: str | os.PathLike | None = None) -> Path:
     """--store, else $SITREP_STORE, else data/ in the repository."""
     chosen = store or os.environ.get("SITREP_STORE") or REPO / "data"

@@ -71,3 +71,10 @@ def test_the_store_comes_from_the_environment(tmp_path):
     done = subprocess.run([sys.executable, "-m", "sitrep", "snapshot"], capture_output=True, text=True,
                           cwd=REPO, env=env, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == str(store.current_path(tmp_path))
+
+
+def test_only_schema_tables_reach_sql_text():
+    assert store.sql_table("deliveries") == "deliveries"
+    for hostile in ("deliveries; drop table cases", "x", "deliveries--"):
+        with pytest.raises(ValueError):
+            store.sql_table(hostile)
