@@ -25,26 +25,9 @@ households as (
     where households.compound = $compound
 ),
 
-seals as (
-    select seals.building, seals.floor, seals.sealed_from, seals.sealed_until
-    from seals
-    join buildings using (building)
-    where seals.compound = $compound
-),
-
 sealed_floors as (
-    -- a whole-building seal (floor null) seals every floor of the building
-    select distinct days.day, seals.building, seals.floor is null as is_whole_building,
-        coalesce(seals.floor, floor_numbers.floor) as floor
-    from days
-    join seals
-        on seals.sealed_from <= days.day
-        and (seals.sealed_until is null or days.day < seals.sealed_until)
-    join buildings using (building)
-    cross join lateral (
-        select unnest(generate_series(1, buildings.floors)) as floor
-    ) as floor_numbers
-    where seals.floor is null or floor_numbers.floor = seals.floor
+    -- the shared rule (sitrep/macros.sql): a whole-building seal seals every floor
+    select * from sealed_floor_days($compound, $buildings, $date_from, $date_to)
 ),
 
 seal_counts as (

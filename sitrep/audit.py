@@ -41,14 +41,14 @@ def read(*, events: list[str], who: str, date_from, date_to, limit: int = 2000, 
     None when nothing has been recorded yet."""
     import duckdb
 
-    from .queries import run
+    from .queries import run_plain
 
     path = audit_path(store)
     if not path.exists():
         return None
     con = duckdb.connect()
     try:
-        return run(con, "audit_log", path=str(path), events=list(events), who=who,
+        return run_plain(con, "audit_log", path=str(path), events=list(events), who=who,
                    date_from=date_from, date_to=date_to, limit=limit)
     finally:
         con.close()

@@ -20,8 +20,23 @@ def sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+MACROS = Path(__file__).with_name("macros.sql")
+
+
+@cache
+def macros() -> str:
+    return MACROS.read_text(encoding="utf-8")
+
+
 def run(con, name: str, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql with the given named parameters; DuckDB refuses missing or extra ones."""
+    """Run queries/<name>.sql on a snapshot with the given named parameters; DuckDB refuses
+    missing or extra ones. The shared rules (sitrep/macros.sql) are created first (temporary)."""
+    con.execute(macros())
+    return run_plain(con, name, **params)
+
+
+def run_plain(con, name: str, **params) -> pd.DataFrame:
+    """Run a named query that reads no snapshot table (e.g. the audit file), without the macros."""
     return con.execute(sql(name), params).df()
 
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from sitrep import audit, auth
-from sitrep.queries import run
+from sitrep.queries import run_plain as run
 
 from .conftest import REPO
 
