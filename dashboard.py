@@ -6,6 +6,7 @@ from sitrep.i18n import t
 from sitrep.nav import PAGES
 
 st.set_page_config(page_title="福星城 · 态势", page_icon="🏘️", layout="wide")
+ui.at_start_up()
 
 lang = filters.language()
 signed_in = session.gate(lang)

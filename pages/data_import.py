@@ -20,13 +20,15 @@ if done:
 # -- 1. upload and preview ---------------------------------------------------------------
 st.subheader(t("import.upload", lang))
 uploaded = st.file_uploader(
-    t("import.upload_help", lang, mb=config.MAX_FILE_MB), type=["csv", "xlsx"],
+    t("import.upload_help", lang, mb=config.MAX_FILE_MB), type=["csv", "txt", "tsv", "xlsx", "xlsm"],
     accept_multiple_files=True, key=f"import_files_{state['import_round']}")
 files = [(u.name, u.getvalue()) for u in uploaded or []]
 
 if files:
     key = upload.fingerprint(files) + (ui.snapshot() or "")
     if state.get("import_preview_key") != key:
+        if "import_preview" in state:  # other files now: the earlier staging goes
+            upload.discard(state["import_preview"][0])
         folder = upload.stage(files)
         state["import_preview"] = (folder, upload.run(
             folder, f.compound, dry_run=True, who="preview", max_file_mb=config.MAX_FILE_MB))
@@ -38,7 +40,10 @@ if files:
                       ("file", "kind", "rows_read", "accepted", "rejected", "duplicates", "refused")})
     rejections = upload.rejection_rows(results, lang)
     if rejections:
-        st.markdown(t("import.first_rejected", lang, n=min(len(rejections), 20), total=len(rejections)))
+        total = sum(r.rejected for r in results)
+        st.markdown(t("import.first_rejected", lang, n=min(len(rejections), 20), total=total))
+        if total > len(rejections):
+            st.caption(t("import.report_capped", lang, kept=len(rejections), total=total))
         ui.table(pd.DataFrame(rejections[:20]), "import_rejected_preview", lang,
                  columns={c: t(f"import.col.{c}", lang) for c in
                           ("file", "sheet", "row", "column", "value", "reason")})
@@ -58,6 +63,7 @@ if files:
                                 "rejected": sum(r.rejected for r in final),
                                 "duplicates": sum(r.duplicates for r in final)}
     if confirm or cancel:
+        upload.discard(folder)
         state["import_round"] += 1
         state.pop("import_preview", None)
         state.pop("import_preview_key", None)

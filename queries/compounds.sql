@@ -1,10 +1,17 @@
--- Which compounds does the snapshot hold, and which dates does each one's data span?
--- Grain: one row per compound. Parameters: none.
--- first_on/last_on: the first and last day of any dated record (the sidebar's date bounds).
+-- Which compounds does the snapshot hold, and which dates may the dashboard show for each?
+-- Grain: one row per compound. Parameters: $today, $margin_days, $fallback_days (the compound's
+-- window of plausible dates: compound_window in sitrep/macros.sql).
+-- first_on/last_on: the first and last day of any dated record inside the window (the sidebar's
+-- date bounds; a date typed outside it, in a snapshot from before the importer checked, never
+-- widens them). range_from/range_to: the default trend range, the lockdown within those bounds.
 with
 
 compounds as (
     select * from compounds
+),
+
+windows as (
+    select * from compound_window($today, $margin_days, $fallback_days)
 ),
 
 record_days as (
@@ -18,23 +25,37 @@ record_days as (
 ),
 
 spans as (
-    select compound, min(day) as first_on, max(day) as last_on
+    select record_days.compound, min(record_days.day) as first_on, max(record_days.day) as last_on
     from record_days
-    group by compound
+    join windows
+        on windows.compound = record_days.compound
+        and record_days.day between windows.window_from and windows.window_until
+    group by record_days.compound
+),
+
+bounds as (
+    select
+        compounds.*,
+        coalesce(spans.first_on, compounds.lockdown_from, $today::date) as first_on,
+        coalesce(spans.last_on, compounds.lockdown_from, $today::date) as last_on
+    from compounds
+    left join spans using (compound)
 ),
 
 final as (
     select
-        compounds.compound,
-        compounds.year,
-        compounds.lockdown_from,
-        compounds.lockdown_until,
-        coalesce(spans.first_on, compounds.lockdown_from) as first_on,
-        coalesce(spans.last_on, compounds.lockdown_from) as last_on,
-        coalesce(compounds.default_as_of, spans.last_on) as default_as_of
-    from compounds
-    left join spans using (compound)
-    order by compounds.compound
+        compound,
+        year,
+        lockdown_from,
+        lockdown_until,
+        first_on,
+        last_on,
+        -- the lockdown (its last day is the day before the gate reopened) within the bounds
+        greatest(coalesce(lockdown_from, first_on), first_on) as range_from,
+        least(coalesce(lockdown_until - 1, last_on), last_on) as range_to,
+        least(greatest(coalesce(default_as_of, last_on), first_on), last_on) as default_as_of
+    from bounds
+    order by compound
 )
 
 select * from final

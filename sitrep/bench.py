@@ -64,7 +64,7 @@ def import_throughput(rows: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "b.csv").write_text("楼栋,层数\nB5,33\nA1,11\n", encoding="utf-8")
-        import_files([folder / "b.csv"], store=folder / "store", compound="bench")
+        import_files([folder / "b.csv"], store=folder / "store", compound="bench", year=2020)
         path = folder / "deliveries.csv"
         with open(path, "w", encoding="utf-8") as out:
             out.write("送达时间,地址,物资,数量,单位,来源,配送人\n")
@@ -85,7 +85,7 @@ def import_throughput(rows: int) -> dict:
         import_s = time.perf_counter() - started
         assert result.accepted == rows, result.as_json()
         started = time.perf_counter()  # an import of nothing new: copy, commit, switch
-        import_files([folder / "b.csv"], store=folder / "store", compound="bench")
+        import_files([folder / "b.csv"], store=folder / "store", compound="bench", year=2020)
         switch_s = time.perf_counter() - started
         snapshot_mb = store.current_path(folder / "store").stat().st_size / 1e6
     return {"rows": rows, "csv_mb": round(size_mb, 1), "importer_s": round(import_s, 2),

@@ -36,7 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", parents=[common], help="import CSV/XLSX files")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--compound", help="compound name (default: the store's only compound)")
-    p.add_argument("--year", type=int, help="year for dates typed without one (2月10日)")
+    p.add_argument("--year", type=_year, help="year for dates typed without one (2月10日)")
+    p.add_argument("--lockdown-from", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="the compound's lockdown start: dates before it (less the margin) are rejected")
+    p.add_argument("--lockdown-until", type=_iso_date, metavar="YYYY-MM-DD", help="the compound reopened")
+    p.add_argument("--window-margin-days", type=_margin, metavar="DAYS",
+                   help="days before the lockdown start (or 1 January of the year) still accepted (default 30)")
     p.add_argument("--kind", choices=sorted(KINDS), help="skip kind detection")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--max-file-mb", type=float,
@@ -81,6 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--briefing", action=argparse.BooleanOptionalAction, default=True,
                    help="time the briefing export, cold and against a running dashboard")
     return parser
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"not a year between 1900 and 2100: {text!r}")
+    return int(text)
+
+
+def _margin(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 3660:
+        raise argparse.ArgumentTypeError(f"not a number of days between 0 and 3660: {text!r}")
+    return int(text)
 
 
 def _iso_date(text: str):
@@ -128,9 +145,19 @@ def cmd_import(args) -> int:
 
     compound = args.compound or _only_compound(args.store)
     max_mb = args.max_file_mb or float(os.environ.get("SITREP_MAX_FILE_MB") or 0) or Limits().max_file_mb
-    results = import_files(args.paths, store=args.store, compound=compound, year=args.year,
-                           kind=args.kind, command=f"cli:{getpass.getuser()}",
-                           limits=Limits(max_file_mb=max_mb))
+    settings = {"lockdown_from": args.lockdown_from, "lockdown_until": args.lockdown_until,
+                "window_margin_days": args.window_margin_days}
+    try:
+        results = import_files(args.paths, store=args.store, compound=compound, year=args.year,
+                               kind=args.kind, command=f"cli:{getpass.getuser()}",
+                               limits=Limits(max_file_mb=max_mb), settings=settings)
+    except Exception as err:  # noqa: BLE001 - e.g. the store cannot be written: a reason, never a trace
+        import logging
+
+        logging.getLogger("sitrep").exception("import failed")
+        summary = {"files": [], "error": f"{type(err).__name__}: {err}"[:500]}
+        print(json.dumps(summary, ensure_ascii=False) if args.json else f"import failed: {summary['error']}")
+        return 1
     if args.json:
         print(json.dumps({"files": [r.as_json() for r in results]}, ensure_ascii=False))
     else:
@@ -257,11 +284,13 @@ def _check_briefing_filters(args):
     path = store_mod.current_path(args.store)
     if path is None:
         raise UsageError("no snapshot yet: run `python -m sitrep demo` or `python -m sitrep import`")
+    from . import config
+    from .contract import window_params
     from .queries import run
 
     con = store_mod.connect_readonly(path)
     try:
-        compounds = run(con, "compounds")
+        compounds = run(con, "compounds", **window_params(config.local_now().date()))
         if len(compounds) != 1:
             raise UsageError("the briefing export needs a store with one compound")
         row = compounds.iloc[0]

@@ -12,12 +12,20 @@ STALE_HOURS = 24             # a kind not imported for longer than this is flagg
 # the daily logs (the registers of buildings, households and volunteers change rarely)
 LOG_KINDS = ("seals", "shifts", "deliveries", "medicine_requests", "screenings", "cases", "vehicle_trips")
 TREND_DAYS = 14              # the overview's compact trends
+MAX_RANGE_DAYS = 366         # the widest trend range a page queries (daily rows sent to the browser)
+MAX_TABLE_ROWS = 5_000       # rows of one table sent to the browser (the CSV download has them all)
 CACHE_TTL_S = 600
 LOCKOUT = {"attempts": 5, "minutes": 15}   # failed logins in a row, and how long they lock
-# import limits (a file over them is refused whole, with a clear message)
+# import limits (a file over them is refused whole, with a clear message; ARCHITECTURE.md "Bounds")
 MAX_FILE_MB = 20                 # also `import --max-file-mb` and $SITREP_MAX_FILE_MB
 MAX_ROWS = 1_100_000             # rows per sheet
 MAX_XLSX_UNCOMPRESSED_MB = 300   # sum of the workbook's unzipped parts (zip bombs)
+MAX_XML_PART_MB = 10             # a workbook's own parts (workbook, relationships, styles)
+MAX_COLUMNS = 256                # cells in a row (the widest kind has 11 columns)
+MAX_CELL_CHARS = 32_767          # characters in one cell: Excel's own limit
+MAX_CELLS = 2_000_000            # cells held in memory at once (XLSX, quoted CSV): ~150 MB
+MAX_CHARS = 50_000_000           # characters of cell text in an XLSX (strings shared once)
+MAX_SHEETS = 64                  # sheets in a workbook
 
 
 def medicine_params() -> dict:

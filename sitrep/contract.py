@@ -115,6 +115,24 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
 OPEN_DOMAINS = {"volunteer_kind", "task", "category", "purpose"}
 
 
+# -- Bounds: what a plausible value is (DATA_CONTRACT; ARCHITECTURE.md "Bounds").
+# Both import paths (per row and column-at-a-time) read these, and the templates' notes
+# state them; a value outside is a rejected row whose reason names the bound.
+TEXT_MAX_CHARS = 1_000       # any cell of a known column, after normalising (NFKC, controls out)
+# Every date and time lies inside the compound's window: from its lockdown start (else 1 January
+# of its configured year, else a year before the import day) minus a margin, to the import day
+# plus one day. The margin is a setting of the compound (compounds.window_margin_days); this is
+# its default. The rule itself is one SQL table macro, compound_window (sitrep/macros.sql),
+# read by the importer and by the dashboard's date bounds.
+WINDOW_MARGIN_DAYS = 30
+WINDOW_FALLBACK_DAYS = 365   # no lockdown start and no year: the window opens this long before today
+
+
+def window_params(today) -> dict:
+    """The parameters of compound_window (and of the queries that use it) for a day."""
+    return {"today": today, "margin_days": WINDOW_MARGIN_DAYS, "fallback_days": WINDOW_FALLBACK_DAYS}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str          # English column name in the contract and the table
@@ -123,6 +141,8 @@ class Column:
                        # bool floors volref code:<domain> list:<domain>
     required: bool = False
     aliases: tuple[str, ...] = ()
+    range: tuple[float, float] | None = None   # inclusive bounds of a number (int float quantity temp)
+    default: str | None = None   # the value of a new record whose cell is blank (updates keep the old)
 
 
 @dataclass(frozen=True)
@@ -147,19 +167,19 @@ BUILDING_ROOM = (C("building", "楼栋", "text"), C("room", "房号", "text"))
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("buildings", "楼栋", (
         C("building", "楼栋", "text", True),
-        C("floors", "层数", "int", True),
-        C("units", "单元数", "int"),
-        C("households_per_floor", "每层户数", "int"),
-        C("x_m", "位置X", "float"),
-        C("y_m", "位置Y", "float"),
-        C("width_m", "宽", "float"),
-        C("depth_m", "深", "float"),
+        C("floors", "层数", "int", True, range=(1, 80)),
+        C("units", "单元数", "int", range=(1, 20)),
+        C("households_per_floor", "每层户数", "int", range=(1, 50)),
+        C("x_m", "位置X", "float", range=(-10_000, 10_000)),
+        C("y_m", "位置Y", "float", range=(-10_000, 10_000)),
+        C("width_m", "宽", "float", range=(0, 1_000)),
+        C("depth_m", "深", "float", range=(0, 1_000)),
     ), update_key=("building",), register=True),
     Kind("households", "住户", (
         C("building", "楼栋", "text", True),
         C("unit", "单元", "text"),
         C("room", "房号", "text", True),
-        C("residents", "人数", "int"),
+        C("residents", "人数", "int", range=(0, 50)),
         C("vulnerable", "重点人群", "list:vulnerable"),
         C("phone", "联系电话", "text"),
     ), update_key=("building", "unit", "room"), register=True),
@@ -186,7 +206,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         ADDRESS,
         *BUILDING_ROOM,
         C("category", "物资", "code:category", True),
-        C("quantity", "数量", "quantity"),
+        C("quantity", "数量", "quantity", range=(0, 100_000)),
         C("qty_unit", "单位", "unit"),
         C("source", "来源", "code:source"),
         C("volunteer", "配送人", "volref"),
@@ -197,7 +217,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         ADDRESS,
         C("medicine", "药品", "text", True),
         C("condition", "病种", "text"),
-        C("urgency", "紧急程度", "code:urgency"),
+        C("urgency", "紧急程度", "code:urgency", default="normal"),
         C("hospital", "对接医院", "text"),
         C("status", "状态", "code:status", True),
         C("fulfilled_at", "送达时间", "datetime"),
@@ -207,8 +227,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("screenings", "健康排查", (
         C("date", "日期", "date", True),
         ADDRESS,
-        C("persons_checked", "测温人数", "int"),
-        C("max_temp_c", "最高体温", "temp"),
+        C("persons_checked", "测温人数", "int", range=(0, 50)),
+        C("max_temp_c", "最高体温", "temp", range=(34.0, 43.0)),
         C("symptoms", "症状", "list:symptom"),
         C("disposition", "处置", "code:disposition"),
         C("screener", "排查人", "volref"),

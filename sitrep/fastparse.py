@@ -8,7 +8,8 @@ How it stays the same as the per-row path (Importer.parse_row):
   combination of values, for columns parsed together) instead of once per row.
 - Date-times, the one kind of column whose values are nearly all distinct, are parsed
   vectorised (numpy) only in the canonical form `2020-02-10 08:30[:00]` (or with a `T`,
-  years 1900-2099) and only where the digits make a real date and time; every other cell
+  years 1900-2099) and only where the digits make a real date and time inside the
+  compound's window (Importer.window); every other cell
   of such a column goes through the importer's parser (once per distinct value).
 - A row with any cell the importer rejects, a missing required cell, or a failed check is
   not handled here at all: the importer parses it with parse_row, so its rejection (reason,
@@ -82,21 +83,21 @@ def raw_columns(sheet: Sheet, start: int, mapping: dict[int, str]) -> RawColumns
     """The mapped columns of the rows from `start` on, blank rows left out; None when a
     cell is not text (an XLSX date or number cell): the per-row path reads those."""
     if sheet.lines is not None:
-        return _from_lines(sheet.lines, start, mapping)
+        return _from_lines(sheet.lines, start, mapping, sheet.delimiter)
     return _from_rows(sheet.rows, start, mapping)
 
 
-def _from_lines(lines: pa.Array, start: int, mapping: dict[int, str]) -> RawColumns:
+def _from_lines(lines: pa.Array, start: int, mapping: dict[int, str], delimiter: str = ",") -> RawColumns:
     data = lines.slice(start)
     keep = pc.fill_null(pc.match_substring_regex(data, _NONBLANK_RE2), False).to_numpy(
         zero_copy_only=False).copy()
     for i in np.flatnonzero(~keep):  # no letter or digit: the per-row path's test
-        keep[i] = not all(P.is_blank(c) for c in split_line(data[int(i)].as_py()))
+        keep[i] = not all(P.is_blank(c) for c in split_line(data[int(i)].as_py(), delimiter))
     index = np.flatnonzero(keep)
     if len(index) == 0:
         return RawColumns(index + start, {name: pa.array([], pa.string()) for name in mapping.values()})
     kept = data if len(index) == len(data) else data.take(pa.array(index))
-    parts = pc.split_pattern(kept, ",")
+    parts = pc.split_pattern(kept, delimiter)
     offsets = parts.offsets.to_numpy()
     values = parts.values
     starts, lengths = offsets[:-1], np.diff(offsets)
@@ -243,7 +244,7 @@ def _memo(codes: np.ndarray, results: list[dict | None]) -> tuple[dict[str, _Mem
 def _datetime_column(imp, kind: Kind, name: str, cells: pa.Array) -> tuple[_DateTimes, np.ndarray]:
     """Canonical date-times vectorised; every other cell by the importer, once per value."""
     stamps, fast = canonical_datetimes(cells)
-    ok = fast.copy()
+    ok = fast & imp.window.contains_stamps(stamps)  # outside the window: the importer rejects it
     present = fast.copy()
     memo = None
     rest = np.flatnonzero(~fast)

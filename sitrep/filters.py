@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from . import config
+from .contract import window_params
 from .i18n import DEFAULT_LANG, LANGS, t
 from .ui import query
 
@@ -48,7 +49,7 @@ def language() -> str:
 
 def sidebar(lang: str) -> Filters | None:
     """Draw the global filters; None when the store holds no compound yet."""
-    compounds = query("compounds")
+    compounds = query("compounds", **window_params(config.local_now().date()))
     if compounds.empty:
         return None
     names = compounds["compound"].tolist()
@@ -59,6 +60,7 @@ def sidebar(lang: str) -> Filters | None:
     row = compounds.set_index("compound").loc[compound]
     first_on, last_on = row["first_on"].date(), row["last_on"].date()
     default_as_of = min(max(row["default_as_of"].date(), first_on), last_on)
+    default_range = clamp_range(row["range_from"].date(), row["range_to"].date(), first_on, last_on)
 
     options = query("buildings", compound=compound)["building"].tolist()
     buildings = st.sidebar.multiselect(
@@ -68,22 +70,41 @@ def sidebar(lang: str) -> Filters | None:
         t("filters.as_of", lang), value=default_as_of, min_value=first_on, max_value=last_on,
         key="as_of", bind="query-params", format="YYYY-MM-DD")
     span = st.sidebar.date_input(
-        t("filters.range", lang), value=(first_on, last_on), min_value=first_on,
+        t("filters.range", lang), value=default_range, min_value=first_on,
         max_value=last_on, key="range", bind="query-params", format="YYYY-MM-DD")
-    date_from, date_to = _span(span, first_on, last_on)
+    date_from, date_to = clamp_range(*_span(span, default_range, last_on), first_on, last_on)
+    if _days(span) > config.MAX_RANGE_DAYS:
+        st.sidebar.caption(t("filters.range_capped", lang, days=config.MAX_RANGE_DAYS,
+                             date_from=date_from.isoformat(), date_to=date_to.isoformat()))
+    as_of = min(max(as_of if isinstance(as_of, date) else default_as_of, first_on), last_on)
     st.session_state["_filters"] = Filters(
-        compound=compound, buildings=list(buildings), as_of=as_of or default_as_of,
+        compound=compound, buildings=list(buildings), as_of=as_of,
         date_from=date_from, date_to=date_to, lang=lang, first_on=first_on, last_on=last_on)
     return st.session_state["_filters"]
 
 
-def _span(value, first_on: date, last_on: date) -> tuple[date, date]:
+def clamp_range(date_from: date, date_to: date, first_on: date, last_on: date) -> tuple[date, date]:
+    """A trend range inside the data's plausible dates (first_on..last_on, see compounds.sql) and
+    at most config.MAX_RANGE_DAYS long (its last days), so no daily result grows with it."""
+    date_from = min(max(date_from, first_on), last_on)
+    date_to = min(max(date_to, date_from), last_on)
+    return max(date_from, date_to - timedelta(days=config.MAX_RANGE_DAYS - 1)), date_to
+
+
+def _span(value, default: tuple[date, date], last_on: date) -> tuple[date, date]:
     """A half-picked range (one date) runs to the end of the data."""
     if isinstance(value, (tuple, list)) and len(value) == 2:
         return value[0], value[1]
     if isinstance(value, (tuple, list)) and len(value) == 1:
         return value[0], last_on
-    return first_on, last_on
+    return default
+
+
+def _days(value) -> int:
+    """Days in a picked range (0 when not a whole range)."""
+    if isinstance(value, (tuple, list)) and len(value) == 2 and value[1] >= value[0]:
+        return (value[1] - value[0]).days + 1
+    return 0
 
 
 def current() -> Filters:

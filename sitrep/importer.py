@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,13 +21,62 @@ import pandas as pd
 from . import fastparse
 from . import parse as P
 from .config import local_now
-from .contract import KINDS, LOAD_ORDER, Kind
+from .contract import KINDS, LOAD_ORDER, TEXT_MAX_CHARS, Kind, window_params
 from .i18n import t
 from .read import Limits, RefusedFile, Sheet, read_file
 from .store import new_snapshot, sql_table
 
+log = logging.getLogger("sitrep")
+
 HEADER_SCAN_ROWS = 15  # title and note rows above the header
 FAST_PATH = True  # the column-at-a-time path for big log files (fastparse); tests turn it off
+SHOWN_CHARS = 200  # a rejected cell is kept (value, raw) up to this many characters, then "…"
+# Memory stays flat on big files: records and rejected rows are written in batches, and a
+# result keeps only the first rejections for the preview and the report (all are in the table).
+WRITE_BATCH = 5_000
+KEPT_REJECTIONS = 10_000
+# Kinds whose later rows update a record by its ID, checked against the record's current state
+# (the fields of that state the checks read).
+UPDATE_ID = {"medicine_requests": "request_id", "cases": "case_id"}
+CHECKED = {"medicine_requests": ("status", "requested_at", "fulfilled_at"),
+           "cases": ("outcome", "reported_on", "outcome_on")}
+# Their rejections that depend on that state (or on which IDs were known): kept for good.
+STATE_REJECTIONS = ("missing", "delivered_without_time", "delivered_before_request",
+                    "outcome_date_without_outcome", "outcome_before_report")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The compound's plausible dates, first and last day included (compound_window in
+    sitrep/macros.sql says how they are chosen). Both import paths check dates with it."""
+    first: date
+    last: date
+
+    def contains(self, value: date | datetime) -> bool:
+        day = value.date() if isinstance(value, datetime) else value
+        return self.first <= day <= self.last
+
+    def contains_stamps(self, stamps: np.ndarray) -> np.ndarray:
+        """contains() for datetime64[us] values (NaT: False)."""
+        low = np.datetime64(self.first, "us")
+        high = np.datetime64(self.last + timedelta(days=1), "us")
+        return (stamps >= low) & (stamps < high)
+
+    def check(self, column: str, value, raw) -> None:
+        if not self.contains(value):
+            raise RowError("outside_window", column, raw, first=self.first.isoformat(),
+                           last=self.last.isoformat())
+
+
+def compound_window(con, compound: str, today: date) -> Window:
+    """The compound's window for an import on `today` (one definition: compound_window in macros.sql)."""
+    from .queries import macros
+
+    con.execute(macros())
+    first, last = con.execute(
+        "select window_from, window_until from compound_window($today, $margin_days, $fallback_days)"
+        " where compound = $compound", {**window_params(today), "compound": compound}).fetchone()
+    return Window(first, last)
 
 
 @dataclass
@@ -41,12 +90,13 @@ class SheetResult:
     duplicates: int = 0
     refused: str | None = None       # reason (English) the whole file/sheet was refused
     refused_zh: str | None = None
+    refused_code: str | None = None  # the reason's key in the catalogs (refused.<code>)
     rejections: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"path": self.path, "kind": self.kind, "rows_read": self.rows_read,
+        return {"path": self.path, "sheet": self.sheet, "kind": self.kind, "rows_read": self.rows_read,
                 "accepted": self.accepted, "rejected": self.rejected,
-                "duplicates": self.duplicates, "refused": self.refused}
+                "duplicates": self.duplicates, "refused": self.refused, "refused_code": self.refused_code}
 
 
 class RowError(Exception):
@@ -57,9 +107,14 @@ class RowError(Exception):
 
 # ---------------------------------------------------------------- headers and kinds
 
+HEADER_MAX_CHARS = 64  # no header is longer; a longer cell is not looked at as one
+
+
 def header_key(text) -> str:
     """Header matching ignores case, spaces, width and a trailing unit in brackets."""
-    key = unicodedata.normalize("NFKC", "" if text is None else str(text)).lower()
+    if isinstance(text, str) and len(text) > HEADER_MAX_CHARS:
+        return ""
+    key = P.normalise(text).lower()
     key = re.sub(r"[\(\[（【][^\)\]）】]*[\)\]）】]\s*$", "", key.strip())
     return re.sub(r"[\s_\-*]+", "", key)
 
@@ -78,39 +133,56 @@ def _header_index() -> dict[str, dict[str, str]]:
 HEADERS = _header_index()
 
 
-def match_headers(kind: Kind, cells: list) -> dict[int, str] | None:
-    """Column index -> column name, or None when the kind's required columns are missing."""
+@dataclass
+class Header:
+    """The header row of a sheet: its kind, its index among the sheet's rows, column index ->
+    column name, and the columns more than one header cell names (the sheet is refused)."""
+    kind: str
+    pos: int
+    mapping: dict[int, str]
+    repeated: dict[str, list[int]]
+
+
+def match_headers(kind: Kind, cells: list, keys: list[str] | None = None
+                  ) -> tuple[dict[int, str], dict[str, list[int]]] | None:
+    """(column index -> column name, column name -> indexes of the cells naming it when more
+    than one does), or None when the kind's required columns are missing."""
     names = HEADERS[kind.name]
+    keys = keys if keys is not None else [header_key(c) for c in cells]
     mapping: dict[int, str] = {}
-    for i, cell in enumerate(cells):
-        name = names.get(header_key(cell))
-        if name and name not in mapping.values():
-            mapping[i] = name
-    present = set(mapping.values())
+    found: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        name = names.get(key)
+        if name:
+            found.setdefault(name, []).append(i)
+            if len(found[name]) == 1:
+                mapping[i] = name
+    present = set(found)
     for col in kind.columns:
         if col.required and col.name not in present:
             alt = kind.alternatives.get(col.name)
             if not alt or not set(alt) <= present:
                 return None
-    return mapping
+    return mapping, {name: where for name, where in found.items() if len(where) > 1}
 
 
-def detect(sheet: Sheet, forced: str | None = None) -> tuple[str, int, dict[int, str]] | None:
-    """Find the header row and the kind: (kind, index of the header row in rows, mapping)."""
+def detect(sheet: Sheet, forced: str | None = None) -> Header | None:
+    """Find the header row and the kind."""
     kinds = [KINDS[forced]] if forced else list(KINDS.values())
     scanned = 0
     for pos, (_, cells) in enumerate(sheet.iter_rows()):
         if all(P.is_blank(c) for c in cells):
             continue
+        keys = [header_key(c) for c in cells]
         best = None
         for kind in kinds:
-            mapping = match_headers(kind, cells)
-            if mapping is not None:
-                score = (len(mapping), -len(kind.columns))
+            matched = match_headers(kind, cells, keys)
+            if matched is not None:
+                score = (len(matched[0]), -len(kind.columns))
                 if best is None or score > best[0]:
-                    best = (score, kind.name, mapping)
+                    best = (score, Header(kind.name, pos, *matched))
         if best:
-            return best[1], pos, best[2]
+            return best[1]
         scanned += 1
         if scanned >= HEADER_SCAN_ROWS:
             break
@@ -128,8 +200,11 @@ class Importer:
         self.import_id = con.execute(
             "select coalesce(max(import_id), 0) + 1 from import_history").fetchall()[0][0]
         self.imported_at = local_now()
+        self.window = compound_window(con, compound, self.imported_at.date())
         self._register_cache: dict | None = None
-        self._pending: dict = {}  # requests and cases as updated so far in this import
+        self._pending: dict = {}  # requests and cases as updated so far in this import (checked fields)
+        self._rejected: list[dict] = []  # rejected rows not yet written
+        self._unfolded = False           # events written but not yet folded
 
     # -- register lookups (refreshed after a register kind loads)
     def register(self):
@@ -166,7 +241,7 @@ class Importer:
         kind = KINDS[kind_name]
         result.kind = kind_name
         header_cells = sheet.row(header_pos)[1]
-        headers = {name: str(header_cells[i]).strip() for i, name in mapping.items()}
+        headers = {name: P.normalise(header_cells[i]) for i, name in mapping.items()}
         if kind_name in fastparse.SPECS and FAST_PATH:
             raw_columns = fastparse.raw_columns(sheet, header_pos + 1, mapping)
             if raw_columns is not None:
@@ -175,22 +250,41 @@ class Importer:
         records: list[dict] = []
         existing = self._existing_hashes(kind)
         known_ids = self._known_ids(kind)
-        for row_number, cells in sheet.rows[header_pos + 1:]:
+        by_key = self._register_hashes(kind) if kind.register else None
+        sticky = self._sticky_rejections(kind, headers) if kind_name in UPDATE_ID else {}
+        for row_number, cells in sheet.iter_rows(header_pos + 1):
             if all(P.is_blank(c) for c in cells):
                 continue
             result.rows_read += 1
             raw = {name: (cells[i] if i < len(cells) else None) for i, name in mapping.items()}
             try:
-                parsed = self.parse_row(kind, raw, known_ids)
+                if sticky:
+                    again = sticky.get(self._raw_json(headers, raw))
+                    if again:
+                        raise RowError(*again)
+                rec, is_update = self.parse_cells(kind, raw, known_ids)
+                if kind_name in UPDATE_ID:
+                    # A row already loaded is a duplicate whatever the record's state now: its
+                    # identity is its parsed values, known before the checks that read that state.
+                    digest = row_hash(kind_name, self.compound, rec)
+                    if digest in existing or digest in seen_hashes:
+                        result.duplicates += 1
+                        continue
+                parsed = self.finish(kind, rec, raw, is_update, known_ids)
             except RowError as err:
-                result.rejected += 1
-                result.rejections.append(
-                    self._rejection(path, sheet, row_number, kind_name, headers, raw, err))
+                self.reject(result, self._rejection(path, sheet, row_number, kind_name, headers, raw, err))
                 continue
             fresh = []
             for rec in parsed:  # a seal row may expand to several floors
                 digest = row_hash(kind_name, self.compound, rec)
-                if digest not in existing and digest not in seen_hashes:
+                if by_key is not None:
+                    # A register row is new when it changes its key's current row (an earlier
+                    # row of this sheet may have changed it: a file read again replays in order).
+                    key = tuple(rec.get(k) for k in kind.update_key)
+                    if by_key.get(key) != digest:
+                        by_key[key] = digest
+                        fresh.append({**rec, "row_hash": digest})
+                elif digest not in existing and digest not in seen_hashes:
                     seen_hashes.add(digest)
                     fresh.append({**rec, "row_hash": digest})
             if fresh:
@@ -198,11 +292,13 @@ class Importer:
                 records.extend(fresh)
             else:
                 result.duplicates += 1
+            if len(records) >= WRITE_BATCH:
+                self._write(kind, records, fold=False)
+                records = []
         self._write(kind, records)
+        self.flush_rejections()
         if kind.register:
             self._register_cache = None
-        return records
-
 
     def _load_sheet_fast(self, path: Path, sheet: Sheet, kind: Kind, headers: dict, mapping: dict[int, str],
                          result: SheetResult, raw_columns, seen_hashes: set[str]):
@@ -219,9 +315,7 @@ class Importer:
             try:
                 parsed = self.parse_row(kind, raw, None)
             except RowError as err:
-                result.rejected += 1
-                result.rejections.append(
-                    self._rejection(path, sheet, row_number, kind.name, headers, raw, err))
+                self.reject(result, self._rejection(path, sheet, row_number, kind.name, headers, raw, err))
                 continue
             (rec,) = parsed  # these kinds make one record of a row
             slow.append((pos, {**rec, "row_hash": row_hash(kind.name, self.compound, rec)}))
@@ -232,6 +326,32 @@ class Importer:
         result.accepted = fastparse.insert(self.con, kind.name, types, staged, slow, seen_hashes,
                                            {"compound": self.compound, "import_id": self.import_id})
         result.duplicates = parsed_rows - result.accepted
+        self.flush_rejections()
+
+    def reject(self, result: SheetResult, rejection: dict) -> None:
+        result.rejected += 1
+        if len(result.rejections) < KEPT_REJECTIONS:
+            result.rejections.append(rejection)
+        self._rejected.append(rejection)
+        if len(self._rejected) >= WRITE_BATCH:
+            self.flush_rejections()
+
+    def flush_rejections(self) -> None:
+        """Write the rejected rows: each distinct rejection (kind, row as typed, reason) once,
+        however often it is imported."""
+        if not self._rejected:
+            return
+        frame = pd.DataFrame(self._rejected)
+        frame["seq"] = range(len(frame))
+        self.con.register("incoming", frame)
+        self.con.execute(
+            "insert into rejected_rows by name select * exclude (seq, n) from ("
+            " select *, row_number() over (partition by kind, raw, reason_code order by seq) as n"
+            " from incoming i where not exists ("
+            "  select 1 from rejected_rows r where r.compound = i.compound and r.kind = i.kind"
+            "  and r.raw = i.raw and r.reason_code = i.reason_code)) where n = 1 order by seq")
+        self.con.unregister("incoming")
+        self._rejected = []
 
     def _existing_hashes(self, kind: Kind) -> set[str]:
         table = kind.name if not _events_table(kind) else _events_table(kind)
@@ -240,12 +360,27 @@ class Importer:
             {"compound": self.compound}).fetchall()
         return {r[0] for r in rows}
 
+    def _register_hashes(self, kind: Kind) -> dict[tuple, str]:
+        """A register's current rows: key -> row_hash."""
+        keys = ", ".join(f'"{k}"' for k in kind.update_key)  # names from the contract
+        rows = self.con.execute(f"select {keys}, row_hash from {sql_table(kind.name)} where compound = $compound",
+                                {"compound": self.compound}).fetchall()
+        return {tuple(row[:-1]): row[-1] for row in rows}
+
+    def _sticky_rejections(self, kind: Kind, headers: dict[str, str]) -> dict[str, tuple]:
+        """Rows of an updatable kind rejected before for what they meant to the record's state
+        then (STATE_REJECTIONS), by the row as typed: read again, such a row is rejected
+        again, as it was where it stood in its file, not checked against a later state."""
+        names = {text: name for name, text in headers.items()}
+        rows = self.con.execute(
+            'select raw, reason_code, "column", value from rejected_rows'
+            " where compound = $compound and kind = $kind and list_contains($codes, reason_code)",
+            {"compound": self.compound, "kind": kind.name, "codes": list(STATE_REJECTIONS)}).fetchall()
+        return {raw: (code, names.get(column, column), value) for raw, code, column, value in rows}
+
     def _known_ids(self, kind: Kind) -> set | None:
-        if kind.name == "medicine_requests":
-            col = "request_id"
-        elif kind.name == "cases":
-            col = "case_id"
-        else:
+        col = UPDATE_ID.get(kind.name)
+        if col is None:
             return None
         rows = self.con.execute(f'select "{col}" from {sql_table(kind.name)} where compound = $compound',
                                 {"compound": self.compound}).fetchall()
@@ -253,7 +388,7 @@ class Importer:
 
     def _rejection(self, path, sheet, row_number, kind_name, headers, raw, err: RowError) -> dict:
         column = headers.get(err.column, err.column or "")
-        value = "" if err.value is None else P.normalise(err.value)
+        value = _shown("" if err.value is None else P.normalise(_shown(err.value)))
         where = {"file": path.name, "sheet": f" · {sheet.name}" if sheet.name else "", "row": row_number,
                  "column": column, "value": value}
         reasons = {}
@@ -264,26 +399,43 @@ class Importer:
                 "sheet": sheet.name, "row_number": row_number, "kind": kind_name,
                 "column": column, "value": value, "reason_code": err.code,
                 "reason_zh": reasons["zh"], "reason_en": reasons["en"],
-                "raw": json.dumps({headers.get(k, k): _jsonable(v) for k, v in raw.items()},
-                                  ensure_ascii=False)}
+                "raw": self._raw_json(headers, raw)}
+
+    @staticmethod
+    def _raw_json(headers: dict, raw: dict) -> str:
+        """A row as typed (its known columns, long cells cut), as kept with its rejection."""
+        return json.dumps({headers.get(k, k): _jsonable(_shown(v)) for k, v in raw.items()}, ensure_ascii=False)
 
     # -- parsing one row into one or more records (seals expand floor ranges)
     def parse_row(self, kind: Kind, raw: dict, known_ids: set | None) -> list[dict]:
+        rec, is_update = self.parse_cells(kind, raw, known_ids)
+        return self.finish(kind, rec, raw, is_update, known_ids)
+
+    def parse_cells(self, kind: Kind, raw: dict, known_ids: set | None) -> tuple[dict, bool]:
+        """The row's cells parsed (the record as typed, without defaults), and whether it
+        updates a known record. Depends on the row and the registers only, not on the state
+        of the records it updates: that is what makes it the row's identity (row_hash)."""
         rec: dict = {}
         missing = []
         for col in kind.columns:
             if self._parse_column(kind, col, raw, rec):
                 missing.append(col.name)
         self._parse_quantity(kind, raw, rec)
-        id_col = {"medicine_requests": "request_id", "cases": "case_id"}.get(kind.name)
+        id_col = UPDATE_ID.get(kind.name)
         is_update = id_col is not None and rec.get(id_col) in known_ids
         if missing and not (is_update and id_col not in missing):
             name = missing[0]
             raise RowError("missing", name, None)
+        rec["compound"] = self.compound
+        return rec, is_update
+
+    def finish(self, kind: Kind, rec: dict, raw: dict, is_update: bool, known_ids: set | None) -> list[dict]:
+        """The per-kind checks and derived columns: the row's records."""
         finish = getattr(self, f"_finish_{kind.name}", None)
         records = finish(rec, raw, is_update) if finish else [rec]
         for r in records:
             r["compound"] = self.compound
+        id_col = UPDATE_ID.get(kind.name)
         if id_col is not None:
             known_ids.add(rec[id_col])
         return records
@@ -291,6 +443,8 @@ class Importer:
     def _parse_column(self, kind: Kind, col, raw: dict, rec: dict) -> bool:
         """Parse one column of a row into rec; True when it is required and blank."""
         value = raw.get(col.name)
+        if isinstance(value, str) and len(value) > TEXT_MAX_CHARS:
+            raise RowError("too_long", col.name, value, limit=f"{TEXT_MAX_CHARS:,}")
         if col.name in kind.alternatives and P.is_blank(value) and all(
                 not P.is_blank(raw.get(a)) for a in kind.alternatives[col.name]):
             return False
@@ -311,6 +465,7 @@ class Importer:
                     raw["quantity"], raw.get("qty_unit"))
             except P.ParseError as err:
                 raise RowError(err.code, "quantity", raw["quantity"]) from None
+            in_range(kind.column("quantity"), rec["quantity"], raw["quantity"])
         elif "qty_unit" in HEADERS_BY_KIND[kind.name] and not P.is_blank(raw.get("qty_unit")):
             rec["qty_unit"] = P.normalise(raw["qty_unit"])
 
@@ -334,6 +489,13 @@ class Importer:
         return rec
 
     def _parse_cell(self, col, value, rec: dict, raw: dict, kind_name: str):
+        self._parse_value(col, value, rec, raw, kind_name)
+        if col.range is not None:
+            in_range(col, rec[col.name], value)
+        elif col.type in ("date", "datetime"):
+            self.window.check(col.name, rec[col.name], value)
+
+    def _parse_value(self, col, value, rec: dict, raw: dict, kind_name: str):
         kind = col.type
         if kind == "text":
             text = P.normalise(value)
@@ -378,8 +540,6 @@ class Importer:
 
     # -- per-kind checks and derived columns
     def _finish_buildings(self, rec, raw, is_update):
-        if not 1 <= rec["floors"] <= 80:
-            raise RowError("bad_floors_count", "floors", raw.get("floors"))
         rec.setdefault("units", 1)
         return [rec]
 
@@ -404,25 +564,24 @@ class Importer:
         return [rec]
 
     def _finish_medicine_requests(self, rec, raw, is_update):
-        merged = self._merged("medicine_requests", "request_id", rec) if is_update else rec
-        if not is_update:
-            rec.setdefault("urgency", "normal")
+        # (a blank urgency stays blank in the event: the fold gives a new request its default)
+        merged = self._merged("medicine_requests", "request_id", rec) if is_update else {f: rec.get(f) for f in CHECKED["medicine_requests"]}
         if merged.get("status") == "delivered" and not merged.get("fulfilled_at"):
             raise RowError("delivered_without_time", "fulfilled_at", raw.get("fulfilled_at"))
         if merged.get("fulfilled_at") and merged.get("requested_at") and \
                 merged["fulfilled_at"] < merged["requested_at"]:
             raise RowError("delivered_before_request", "fulfilled_at", raw.get("fulfilled_at"))
-        self._keep("medicine_requests", "request_id", merged)
+        self._keep("medicine_requests", "request_id", rec, merged)
         return [rec]
 
     def _finish_cases(self, rec, raw, is_update):
-        merged = self._merged("cases", "case_id", rec) if is_update else rec
+        merged = self._merged("cases", "case_id", rec) if is_update else {f: rec.get(f) for f in CHECKED["cases"]}
         if merged.get("outcome_on") and not merged.get("outcome"):
             raise RowError("outcome_date_without_outcome", "outcome_on", raw.get("outcome_on"))
         if merged.get("outcome_on") and merged.get("reported_on") and \
                 merged["outcome_on"] < merged["reported_on"]:
             raise RowError("outcome_before_report", "outcome_on", raw.get("outcome_on"))
-        self._keep("cases", "case_id", merged)
+        self._keep("cases", "case_id", rec, merged)
         return [rec]
 
     def _finish_seals(self, rec, raw, is_update):
@@ -442,26 +601,34 @@ class Importer:
         return [rec]
 
     def _merged(self, table: str, id_col: str, rec: dict) -> dict:
-        """The request or case as this update would leave it (blank cells keep old values)."""
+        """The fields the checks read (CHECKED) of the request or case as this update would
+        leave it (blank cells keep old values)."""
+        fields = CHECKED[table]
         pending = self._pending.get((table, rec[id_col]))
-        if pending is None:
-            cur = self.con.execute(
-                f'select * from {sql_table(table)} where compound = $compound and "{id_col}" = $id',
-                {"compound": self.compound, "id": rec[id_col]}).fetchdf()
-            pending = {} if cur.empty else {k: _py(v) for k, v in cur.iloc[0].to_dict().items()}
-        return {**pending, **{k: v for k, v in rec.items() if v is not None}}
+        if pending is None:  # Python's own types (a DATE is a date), as the parsers make them
+            names = ", ".join(f'"{f}"' for f in fields)  # from CHECKED
+            found = self.con.execute(
+                f'select {names} from {sql_table(table)} where compound = $compound and "{id_col}" = $id',
+                {"compound": self.compound, "id": rec[id_col]}).fetchone()
+            pending = dict(zip(fields, found or (None,) * len(fields), strict=True))
+        return {f: rec[f] if rec.get(f) is not None else pending.get(f) for f in fields}
 
-    def _keep(self, table: str, id_col: str, merged: dict) -> None:
+    def _keep(self, table: str, id_col: str, rec: dict, merged: dict) -> None:
         """Remember an accepted update so later rows in this import see it."""
-        self._pending[(table, merged[id_col])] = merged
+        self._pending[(table, rec[id_col])] = merged
 
     # -- writing
-    def _write(self, kind: Kind, records: list[dict]):
-        if not records:
-            return
+    def _write(self, kind: Kind, records: list[dict], fold: bool = True):
+        """Write records; an updatable kind's events are folded into its table when `fold`
+        (after a sheet's last batch)."""
         table = kind.name
-        columns = table_columns(self.con, table)
         events = _events_table(kind)
+        if not records:
+            if fold and events and self._unfolded:
+                self._fold_events(table, events, list(kind.update_key), table_columns(self.con, table))
+                self._unfolded = False
+            return
+        columns = table_columns(self.con, table)
         if events:
             ev_cols = table_columns(self.con, events)
             start = self.con.execute(
@@ -471,8 +638,10 @@ class Importer:
             frame["import_id"] = self.import_id
             self._insert(events, frame, ev_cols)
             # Current state: the latest event per key, blank cells keeping earlier values.
-            key = list(kind.update_key)
-            self._fold_events(table, events, key, columns)
+            self._unfolded = True
+            if fold:
+                self._fold_events(table, events, list(kind.update_key), columns)
+                self._unfolded = False
             return
         frame = _frame(records, [c for c in columns if c != "import_id"])
         frame["import_id"] = self.import_id
@@ -493,17 +662,25 @@ class Importer:
         self.con.unregister("incoming")
 
     def _fold_events(self, table: str, events: str, key: list[str], columns: list[str]):
+        """The latest non-blank value of every column per key; where no event has one, the
+        contract's default for a new record (urgency: normal)."""
         keys = ", ".join(f'"{k}"' for k in key)
         values = [c for c in columns if c not in key and c != "compound"]
-        folded = ", ".join(
-            f'last("{c}" order by event_seq) filter (where "{c}" is not null) as "{c}"'
-            for c in values)
+        params = {"compound": self.compound}
+        defaults = {c.name: c.default for c in KINDS[table].columns if c.default is not None}
+        parts = []
+        for i, c in enumerate(values):
+            last = f'arg_max("{c}", event_seq) filter (where "{c}" is not null)'
+            if c in defaults:
+                params[f"default{i}"] = defaults[c]
+                last = f"coalesce({last}, $default{i})"
+            parts.append(f'{last} as "{c}"')
         self.con.execute(f"delete from {sql_table(table)} where compound = $compound",
                          {"compound": self.compound})
         self.con.execute(
             f"insert into {sql_table(table)} (compound, {keys}, {', '.join(chr(34) + c + chr(34) for c in values)}) "
-            f"select compound, {keys}, {folded} from {sql_table(events)} where compound = $compound "
-            f"group by compound, {keys}", {"compound": self.compound})
+            f"select compound, {keys}, {', '.join(parts)} from {sql_table(events)} where compound = $compound "
+            f"group by compound, {keys}", params)
 
 
 HEADERS_BY_KIND = {name: {c.name for c in kind.columns} for name, kind in KINDS.items()}
@@ -536,12 +713,18 @@ def _jsonable(value):
     return str(value)
 
 
-def _py(value):
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
+def _shown(value):
+    """A cell as kept with a rejected row: long text cut at SHOWN_CHARS."""
+    if isinstance(value, str) and len(value) > SHOWN_CHARS:
+        return value[:SHOWN_CHARS] + "…"
     return value
+
+
+def in_range(col, value, raw) -> None:
+    """The contract's range of a number column (Column.range), bounds included."""
+    low, high = col.range
+    if not low <= value <= high:
+        raise RowError("out_of_range", col.name, raw, low=f"{low:g}", high=f"{high:g}")
 
 
 def row_hash(kind: str, compound: str, rec: dict) -> str:
@@ -557,57 +740,93 @@ def row_hash(kind: str, compound: str, rec: dict) -> str:
 def import_files(paths: list[Path], *, store=None, compound: str, year: int | None = None,
                  kind: str | None = None, command: str = "cli", dry_run: bool = False,
                  settings: dict | None = None, limits: Limits | None = None) -> list[SheetResult]:
-    """Import files into one new snapshot; returns a result per file (per sheet for XLSX)."""
+    """Import files into one new snapshot; returns a result per file (per sheet for XLSX).
+    Whatever a file holds, it ends as rows accepted or rejected with reasons, or as a file
+    refused with a reason; an unexpected failure refuses the whole import (nothing written)."""
     results: list[SheetResult] = []
-    work: list[tuple[Path, Sheet, str, int, dict, SheetResult]] = []
+    work: list[tuple[Path, Sheet, Header, SheetResult]] = []
     for path in paths:
         path = Path(path)
         try:
-            sheets = read_file(path, limits or Limits())
+            found = _recognise(path, kind, limits or Limits(), work)
         except FileNotFoundError:
-            results.append(_refused(path, None, "missing_file"))
-            continue
+            found = [refusal(path, None, "missing_file")]
         except RefusedFile as err:
-            results.append(_refused(path, None, err.code, **err.details))
-            continue
-        found = []
-        for sheet in sheets:
-            if all(all(P.is_blank(c) for c in cells) for _, cells in sheet.iter_rows()):
-                continue
-            hit = detect(sheet, kind)
-            if hit is None:
-                found.append(_refused(path, sheet.name, "unknown_kind"))
-            else:
-                res = SheetResult(str(path), sheet.name, kind=hit[0])
-                found.append(res)
-                work.append((path, sheet, hit[0], hit[1], hit[2], res))
-        if not found:
-            found.append(_refused(path, None, "unknown_kind"))
+            found = [refusal(path, None, err.code, **err.details)]
+        except Exception:  # noqa: BLE001 - a reader's surprise refuses this file alone, never a trace
+            log.exception("reading %s failed", path.name)
+            work[:] = [w for w in work if w[0] != path]
+            found = [refusal(path, None, "unreadable")]
         results.extend(found)
-    if work:
-        work.sort(key=lambda w: LOAD_ORDER.index(w[2]))  # registers before logs; stable
-        with new_snapshot(store, commit=not dry_run) as con:
-            _ensure_compound(con, compound, year, settings or {})
-            rows = con.execute("select year from compounds where compound = $c", {"c": compound}).fetchall()
-            imp = Importer(con, compound, year or (rows[0][0] if rows else None), command)
-            seen: dict[str, set[str]] = {}
-            for path, sheet, kind_name, pos, mapping, res in work:
-                imp.load_sheet(path, sheet, kind_name, pos, mapping, res, seen.setdefault(kind_name, set()))
-                if res.rejections:  # a row rejected before is not recorded twice
-                    con.register("incoming", pd.DataFrame(res.rejections))
-                    con.execute(
-                        "insert into rejected_rows by name select * from incoming i where not exists ("
-                        " select 1 from rejected_rows r where r.compound = i.compound and r.kind = i.kind"
-                        " and r.raw = i.raw and r.reason_code = i.reason_code)")
-                    con.unregister("incoming")
-                con.execute(
-                    "insert into import_history values ($id, $compound, $at, $command, $file, $hash,"
-                    " $sheet, $kind, $read, $acc, $rej, $dup, null)",
-                    {"id": imp.import_id, "compound": compound, "at": imp.imported_at,
-                     "command": command, "file": path.name, "hash": sheet.digest or file_hash(path),
-                     "sheet": sheet.name, "kind": kind_name, "read": res.rows_read,
-                     "acc": res.accepted, "rej": res.rejected, "dup": res.duplicates})
+    if not work:
+        return results
+    work.sort(key=lambda w: LOAD_ORDER.index(w[2].kind))  # registers before logs; stable
+    try:
+        _load(work, store=store, compound=compound, year=year, command=command, dry_run=dry_run,
+              settings=settings or {})
+    except Exception:  # noqa: BLE001 - all or nothing: the snapshot was not switched
+        log.exception("import failed")
+        for _, _, _, res in work:
+            failed = refusal(Path(res.path), res.sheet, "import_failed")
+            res.refused, res.refused_zh, res.refused_code = failed.refused, failed.refused_zh, failed.refused_code
+            res.accepted = res.rejected = res.duplicates = 0
+            res.rejections = []
     return results
+
+
+def _recognise(path: Path, kind: str | None, limits: Limits, work: list) -> list[SheetResult]:
+    """Read a file and find each sheet's kind and header row; the sheets to load go to `work`."""
+    sheets = read_file(path, limits)
+    found = []
+    for sheet in sheets:
+        if all(all(P.is_blank(c) for c in cells) for _, cells in sheet.iter_rows()):
+            continue
+        header = detect(sheet, kind)
+        if header is None:
+            found.append(refusal(path, sheet.name, "unknown_kind"))
+        elif header.repeated:
+            found.append(refusal(path, sheet.name, "repeated_headers", columns="; ".join(
+                f"{KINDS[header.kind].column(name).zh} ({', '.join(_column_letter(i) for i in where)})"
+                for name, where in header.repeated.items())))
+        else:
+            res = SheetResult(str(path), sheet.name, kind=header.kind)
+            found.append(res)
+            work.append((path, sheet, header, res))
+    if not found:
+        found.append(refusal(path, None, "unknown_kind"))
+    return found
+
+
+def _load(work: list, *, store, compound: str, year: int | None, command: str, dry_run: bool,
+          settings: dict) -> None:
+    with new_snapshot(store, commit=not dry_run) as con:
+        _ensure_compound(con, compound, year, settings)
+        rows = con.execute("select year from compounds where compound = $c", {"c": compound}).fetchall()
+        imp = Importer(con, compound, year or (rows[0][0] if rows else None), command)
+        seen: dict[str, set[str]] = {}
+        for path, sheet, header, res in work:
+            imp.load_sheet(path, sheet, header.kind, header.pos, header.mapping, res,
+                           seen.setdefault(header.kind, set()))
+            con.execute(
+                "insert into import_history values ($id, $compound, $at, $command, $file, $hash,"
+                " $sheet, $kind, $read, $acc, $rej, $dup, null)",
+                {"id": imp.import_id, "compound": compound, "at": imp.imported_at,
+                 "command": command, "file": path.name, "hash": sheet.digest or file_hash(path),
+                 "sheet": sheet.name, "kind": header.kind, "read": res.rows_read,
+                 "acc": res.accepted, "rej": res.rejected, "dup": res.duplicates})
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based index (0 -> A)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+COMPOUND_SETTINGS = ("year", "lockdown_from", "lockdown_until", "default_as_of", "window_margin_days")
 
 
 def _ensure_compound(con, compound: str, year: int | None, settings: dict):
@@ -615,14 +834,14 @@ def _ensure_compound(con, compound: str, year: int | None, settings: dict):
     con.execute("insert into compounds (compound, year) values ($c, $y) on conflict do nothing",
                 {"c": compound, "y": year})
     fields = {"year": year, **settings}
-    for name in ("year", "lockdown_from", "lockdown_until", "default_as_of"):
+    for name in COMPOUND_SETTINGS:
         if fields.get(name) is not None:
             con.execute(f"update compounds set {name} = $v where compound = $c",  # name: fixed list
                         {"c": compound, "v": fields[name]})
 
 
-def _refused(path: Path, sheet: str | None, code: str, **details) -> SheetResult:
-    res = SheetResult(str(path), sheet)
+def refusal(path: Path, sheet: str | None, code: str, **details) -> SheetResult:
+    res = SheetResult(str(path), sheet, refused_code=code)
     res.refused = t(f"refused.{code}", "en", file=path.name, sheet=sheet or "", **details)
     res.refused_zh = t(f"refused.{code}", "zh", file=path.name, sheet=sheet or "", **details)
     return res

@@ -21,3 +21,18 @@ cross join lateral (select unnest(generate_series(1, buildings.floors)) as floor
 where seals.compound = p_compound
     and (len(p_buildings::varchar[]) = 0 or list_contains(p_buildings::varchar[], seals.building))
     and (seals.floor is null or floor_numbers.floor = seals.floor);
+
+-- Which dates are plausible for each compound (contract.py "Bounds")? From its lockdown start,
+-- else 1 January of its configured year, else p_fallback_days before p_today, minus its margin
+-- (window_margin_days, else p_margin_days), to p_today plus one day; both ends included.
+-- The importer rejects a date outside (p_today = the import day); the dashboard's dates stay
+-- inside (p_today = today). One row per compound.
+create or replace temp macro compound_window(p_today, p_margin_days, p_fallback_days) as table
+select compound,
+    coalesce(
+        lockdown_from,
+        case when year between 1900 and 2100 then make_date(year, 1, 1) end,
+        p_today::date - p_fallback_days::integer
+    ) - coalesce(window_margin_days, p_margin_days)::integer as window_from,
+    p_today::date + 1 as window_until
+from main.compounds;

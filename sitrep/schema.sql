@@ -8,8 +8,12 @@ create table if not exists compounds (
     year integer,                 -- the year for dates typed without one (2月10日)
     lockdown_from date,           -- the compound gate closed (全封闭管理)
     lockdown_until date,          -- the compound reopened; null = still closed
-    default_as_of date            -- the date a first look lands on; null = latest data
+    default_as_of date,           -- the date a first look lands on; null = latest data
+    window_margin_days integer    -- dates are plausible from the lockdown start (else 1 January of
+                                  -- the year) minus this many days; null = the contract's default
 );
+-- (a snapshot made before the column existed gets it on its next import)
+alter table compounds add column if not exists window_margin_days integer;
 
 create table if not exists buildings (
     compound varchar not null, building varchar not null, floors integer not null,

@@ -82,7 +82,7 @@ def new_snapshot(store=None, *, commit: bool = True):
         current = current_path(store)
         if current is not None:
             shutil.copyfile(current, partial)
-        con = duckdb.connect(str(partial))
+        con = duckdb.connect(str(partial), config={"memory_limit": "128MB"})
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
             con.execute("begin transaction")

@@ -20,6 +20,17 @@ def _connection(snapshot: str):
     return store.connect_readonly(snapshot)
 
 
+@st.cache_resource
+def at_start_up() -> None:
+    """Once per server process: remove staged uploads a session left behind."""
+    from . import upload
+
+    try:
+        upload.remove_stale()
+    except OSError:  # an unwritable store: the import page will say so
+        log.exception("removing stale uploads failed")
+
+
 def snapshot() -> str | None:
     path = store.current_path()
     return str(path) if path else None

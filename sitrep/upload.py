@@ -1,26 +1,65 @@
 """The data import page's work: stage uploaded files, preview an import (a dry run), load it,
-and the rejection report as XLSX. Kept out of the page so the page stays thin."""
+and the rejection report as XLSX. Kept out of the page so the page stays thin.
+
+Uploads are staged in private folders (0700, files 0600) under the store's `uploads/`, removed
+when the import is confirmed or cancelled, and, if a session left one behind, at the next
+start-up once older than STALE_AFTER_S."""
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
+from . import store
 from .i18n import t
-from .importer import SheetResult, import_files
+from .importer import SheetResult, import_files, refusal
 from .read import Limits
 
+log = logging.getLogger("sitrep")
 PERSONAL_HEADERS = {"姓名", "电话", "联系电话", "患者", "住址", "name", "phone", "patient", "home"}
+STALE_AFTER_S = 6 * 3600   # a preview nobody confirmed or cancelled for this long
+
+
+def uploads_dir() -> Path:
+    """The store's private folder of staged uploads (beside snapshots/)."""
+    folder = store.store_dir().parent / "uploads"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
 
 
 def stage(files: list[tuple[str, bytes]]) -> Path:
-    """Write uploaded files (name, bytes) to a fresh temporary folder, names kept."""
-    folder = Path(tempfile.mkdtemp(prefix="sitrep-upload-"))
+    """Write uploaded files (name, bytes) to a fresh private folder, names kept."""
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads_dir()))  # mode 0700
     for name, data in files:
         safe = Path(name).name or "upload"
-        (folder / safe).write_bytes(data)
+        fd = os.open(folder / safe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
     return folder
+
+
+def discard(folder: Path | None) -> None:
+    """Remove a staged upload (only ever a folder inside uploads_dir())."""
+    if folder is not None and Path(folder).resolve().parent == uploads_dir().resolve():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale(max_age_s: float = STALE_AFTER_S) -> int:
+    """Remove staged uploads older than max_age_s (left by a session that ended without
+    confirming or cancelling); the number removed."""
+    removed = 0
+    cutoff = time.time() - max_age_s
+    for folder in uploads_dir().iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def fingerprint(files: list[tuple[str, bytes]]) -> str:
@@ -31,9 +70,19 @@ def fingerprint(files: list[tuple[str, bytes]]) -> str:
 
 
 def run(folder: Path, compound: str, *, dry_run: bool, who: str, max_file_mb: float) -> list[SheetResult]:
-    paths = sorted(p for p in folder.iterdir() if p.is_file())
-    results = import_files(paths, compound=compound, command=f"dashboard:{who}", dry_run=dry_run,
-                           limits=Limits(max_file_mb=max_file_mb))
+    """Preview (dry_run) or load the staged files. Whatever happens, a result per file: rows
+    accepted and rejected, or the file refused with a reason (an upload removed meanwhile, the
+    store unwritable …), never an exception for the page to show."""
+    try:
+        paths = sorted(p for p in Path(folder).iterdir() if p.is_file())
+    except OSError:
+        return [refusal(Path(folder), None, "upload_gone")]
+    try:
+        results = import_files(paths, compound=compound, command=f"dashboard:{who}", dry_run=dry_run,
+                               limits=Limits(max_file_mb=max_file_mb))
+    except Exception:  # noqa: BLE001 - the page shows a reason, never a trace
+        log.exception("import from the page failed")
+        return [refusal(p, None, "import_failed") for p in paths]
     if not dry_run:
         from . import audit
 

@@ -42,12 +42,22 @@ def fixture_con(fixture_store):
 
 
 @pytest.fixture(scope="session")
+def demo_files(tmp_path_factory) -> Path:
+    """The demo scenario's spreadsheets (read them, do not change them)."""
+    from sitrep import demo
+
+    out = tmp_path_factory.mktemp("demo_files")
+    demo.generate(out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def demo_store(tmp_path_factory) -> Path:
     """The demo scenario, generated and imported exactly as `python -m sitrep demo` does."""
     from sitrep.cli import main
 
     folder = tmp_path_factory.mktemp("demo_store")
-    out = tmp_path_factory.mktemp("demo_files")
+    out = tmp_path_factory.mktemp("demo_store_files")
     assert main(["demo", "--store", str(folder), "--out", str(out)]) == 0
     return folder
 

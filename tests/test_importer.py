@@ -211,7 +211,7 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_loads(tmp_path):
         ("m.csv", 3, "送达时间", "2020-02-10 08:00", "delivered_before_request"),
         ("s.csv", 3, "地址", "C9-0101", "unknown_building"),
         ("s.csv", 4, "地址", "B5-3502", "floor_too_high"),
-        ("s.csv", 5, "最高体温", "45", "temp_out_of_range"),
+        ("s.csv", 5, "最高体温", "45", "out_of_range"),  # 34–43, from the contract
         ("s.csv", 6, "日期", "2020-02-31", "bad_date"),
         ("s.csv", 7, "日期", "", "missing"),
     ]
@@ -262,24 +262,25 @@ def test_cli_json_summary_and_exit_codes(tmp_path):
     write(tmp_path / "b.csv", BUILDINGS)
     write(tmp_path / "s.csv", "日期,地址,最高体温\n2020-02-10,B5-1302,36.5\n2020-02-10,B5-9901,36.5\n")
     done = run_cli("import", str(tmp_path / "b.csv"), str(tmp_path / "s.csv"), "--store", str(tmp_path / "st"),
-                   "--compound", C, "--json")
+                   "--compound", C, "--year", "2020", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"files": [
-        {"path": str(tmp_path / "b.csv"), "kind": "buildings", "rows_read": 2, "accepted": 2,
-         "rejected": 0, "duplicates": 0, "refused": None},
-        {"path": str(tmp_path / "s.csv"), "kind": "screenings", "rows_read": 2, "accepted": 1,
-         "rejected": 1, "duplicates": 0, "refused": None}]}
+        {"path": str(tmp_path / "b.csv"), "sheet": None, "kind": "buildings", "rows_read": 2, "accepted": 2,
+         "rejected": 0, "duplicates": 0, "refused": None, "refused_code": None},
+        {"path": str(tmp_path / "s.csv"), "sheet": None, "kind": "screenings", "rows_read": 2, "accepted": 1,
+         "rejected": 1, "duplicates": 0, "refused": None, "refused_code": None}]}
     snapshot = run_cli("snapshot", "--store", str(tmp_path / "st"))
     assert snapshot.returncode == 0 and snapshot.stdout.strip() == str(store.current_path(tmp_path / "st"))
 
-    write(tmp_path / "notes.txt", "hello")
+    write(tmp_path / "notes.doc", "hello")
     write(tmp_path / "odd.csv", "甲,乙\n1,2\n")
-    refused = run_cli("import", str(tmp_path / "notes.txt"), str(tmp_path / "odd.csv"),
+    refused = run_cli("import", str(tmp_path / "notes.doc"), str(tmp_path / "odd.csv"),
                       "--store", str(tmp_path / "st"), "--json")  # the store's only compound
     assert refused.returncode == 1
     files = json.loads(refused.stdout)["files"]
     assert [f["kind"] for f in files] == [None, None]
-    assert "not a CSV or XLSX" in files[0]["refused"] and "match no kind" in files[1]["refused"]
+    assert "not a CSV" in files[0]["refused"] and "match no kind" in files[1]["refused"]
+    assert [f["refused_code"] for f in files] == ["not_spreadsheet", "unknown_kind"]
 
     assert run_cli("import", "--store", str(tmp_path / "st")).returncode == 2          # no path
     assert run_cli("import", str(tmp_path / "b.csv"), "--kind", "nope").returncode == 2

@@ -90,7 +90,7 @@ def test_the_rejection_report_is_an_xlsx_with_every_rejected_row(tmp_path):
     (tmp_path / "b.csv").write_text("楼栋,层数\nB5,10\nA1,6\n", encoding="utf-8")
     (tmp_path / "d.csv").write_text(GOOD_AND_BAD.replace("C9-0101", "=1+1"), encoding="utf-8")
     results = import_files([tmp_path / "b.csv", tmp_path / "d.csv"], store=tmp_path, compound="x",
-                           dry_run=True)
+                           year=2020, dry_run=True)
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(results, "zh")))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:4] == ("文件", "工作表", "行号", "列")

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from sitrep import config
+from sitrep.contract import window_params
 from sitrep.queries import names, run
 
 C = "测试小区"
@@ -74,13 +75,15 @@ def test_overview_daily_building_b5(fixture_con):
 
 
 def test_compounds(fixture_con):
-    frame = run(fixture_con, "compounds")
+    frame = run(fixture_con, "compounds", **window_params(date(2026, 11, 30)))
     assert frame["compound"].tolist() == [C]
     row = frame.iloc[0]
     assert row["year"] == 2020
     assert row["first_on"].date() == date(2020, 2, 3)     # case C1's report
     assert row["last_on"].date() == date(2020, 2, 7)      # M3, shifts, trips on 02-07
     assert row["default_as_of"].date() == date(2020, 2, 7)  # no default set: the latest day
+    # no lockdown set: the default trend range is the data's span
+    assert (row["range_from"].date(), row["range_to"].date()) == (date(2020, 2, 3), date(2020, 2, 7))
 
 
 def test_buildings(fixture_con):
@@ -121,7 +124,7 @@ def test_rejected_rows_recent(tmp_path):
     (tmp_path / "b.csv").write_text("楼栋,层数\nB5,10\n", encoding="utf-8")
     (tmp_path / "s.csv").write_text("日期,地址\n2020-02-10,B5-0101\n2020-02-10,B5-1101\nx,B5-0102\n",
                                     encoding="utf-8")
-    import_files([tmp_path / "b.csv", tmp_path / "s.csv"], store=tmp_path, compound=C)
+    import_files([tmp_path / "b.csv", tmp_path / "s.csv"], store=tmp_path, compound=C, year=2020)
     con = store.connect_readonly(store.current_path(tmp_path))
     frame = run(con, "rejected_rows_recent", compound=C, kinds=[], limit=10)
     assert frame[["kind", "file", "row_number", "column", "value"]].values.tolist() == [
