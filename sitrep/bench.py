@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import statistics
 import time
 from datetime import date
@@ -94,6 +95,204 @@ def import_throughput(rows: int) -> dict:
             "switch_s": round(switch_s, 2), "snapshot_mb": round(snapshot_mb, 1)}
 
 
+# -- memory: the peak RSS of importing a 20 MB file of each format, and of the server ------------
+
+MEMORY_FILE_BYTES = 19_500_000   # just under the 20 MB upload and import limit
+DELIVERY_HEADER = ["送达时间", "地址", "物资", "数量", "单位", "来源", "配送人"]
+MEDICINE_HEADER = ["需求编号", "登记时间", "地址", "药品", "病种", "紧急程度", "对接医院", "状态", "送达时间",
+                   "经办人", "患者"]
+
+
+def _delivery(i: int, building: str = "B5") -> list:
+    from datetime import datetime, timedelta
+
+    at = datetime(2020, 2, 4) + timedelta(seconds=7 * i)   # every row distinct
+    return [at, f"{building}-{1 + i % 33}{1 + i % 4:02d}", "蔬菜", 1 + i % 20, "斤", "捐赠", f"V{i % 50:03d}"]
+
+
+def _medicine(i: int) -> list:
+    from datetime import datetime, timedelta
+
+    at = datetime(2020, 2, 4) + timedelta(minutes=i % 40_000, seconds=i // 40_000)
+    return [f"M{i:07d}", at, f"B5-{1 + i % 33}{1 + i % 4:02d}", "阿司匹林肠溶片", "冠心病", ("一般", "紧急", "")[i % 3],
+            "咸宁市中医医院", "已送达", at + timedelta(hours=3), "V001", "金某某"]
+
+
+def _text_cell(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else str(value)
+
+
+def write_text_file(path, header: list, row, *, encoding="utf-8", delimiter=",", size=MEMORY_FILE_BYTES) -> int:
+    """Rows row(0), row(1) … until the file is about `size` bytes; the number of rows."""
+    codec, start = ("utf-16-le", b"\xff\xfe") if encoding == "utf-16" else (encoding, b"")
+    n, written = 0, len(start)
+    with open(path, "wb") as out:
+        out.write(start)
+        line = delimiter.join(header) + "\n"
+        while written + 4 * len(line) < size:
+            data = line.encode(codec)
+            out.write(data)
+            written += len(data)
+            line = delimiter.join(_text_cell(v) for v in row(n)) + "\n"
+            n += 1
+    return n - 1
+
+
+def write_xlsx_file(path, header: list, row, rows: int) -> None:
+    """An XLSX of `rows` rows, date-times as Excel date-time cells (openpyxl's streaming writer)."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("配送记录")
+    sheet.append(header)
+    for n in range(rows):
+        sheet.append(row(n))
+    book.save(path)
+
+
+def memory_files(folder) -> dict[str, tuple]:
+    """The files measured: name -> (path, what it is)."""
+    from .config import MAX_CELLS
+
+    files = {}
+    path = folder / "deliveries.csv"
+    n = write_text_file(path, DELIVERY_HEADER, _delivery)
+    files["csv"] = (path, f"deliveries CSV, {n:,} rows (column-at-a-time path)")
+    path = folder / "medicine.csv"
+    n = write_text_file(path, MEDICINE_HEADER, _medicine)
+    files["csv_per_row"] = (path, f"medicine requests CSV, {n:,} rows (per-row path, an updatable kind)")
+    path = folder / "deliveries_rejected.csv"
+    n = write_text_file(path, DELIVERY_HEADER, lambda i: _delivery(i, "Z9"))
+    files["csv_all_rejected"] = (path, f"deliveries CSV, {n:,} rows, every one rejected (unknown building)")
+    path = folder / "deliveries.txt"
+    n = write_text_file(path, DELIVERY_HEADER, _delivery, encoding="utf-16", delimiter="\t")
+    files["unicode_text"] = (path, f"deliveries as Excel's Unicode text (UTF-16, tabs), {n:,} rows")
+    rows = MAX_CELLS // len(DELIVERY_HEADER) - 1
+    path = folder / "deliveries_at_cap.xlsx"
+    write_xlsx_file(path, DELIVERY_HEADER, _delivery, rows)
+    files["xlsx_at_cell_cap"] = (path, f"deliveries XLSX, {rows:,} rows: the most cells accepted")
+    path = folder / "deliveries_20mb.xlsx"
+    rows = int(rows * MEMORY_FILE_BYTES / (folder / "deliveries_at_cap.xlsx").stat().st_size * 0.97)
+    write_xlsx_file(path, DELIVERY_HEADER, _delivery, rows)
+    files["xlsx_20mb"] = (path, f"deliveries XLSX, {rows:,} rows: over the cell limit")
+    return files
+
+
+_MEASURE = """import json, resource, sys, time
+from sitrep.cli import main
+started = time.perf_counter()
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "seconds": time.perf_counter() - started,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr)
+"""
+
+
+def import_peak(path, store_dir) -> dict:
+    """`python -m sitrep import FILE` in a process of its own: its peak RSS, time and outcome."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _MEASURE, "import", str(path), "--store", str(store_dir),
+                           "--json"], cwd=store.REPO, capture_output=True, text=True, timeout=1800)
+    measured = json.loads(done.stderr.strip().splitlines()[-1])
+    (result,) = json.loads(done.stdout)["files"]
+    return {"mb": round(path.stat().st_size / 1e6, 1), "peak_mb": round(measured["peak_mb"]),
+            "seconds": round(measured["seconds"], 1), "exit": measured["code"],
+            "accepted": result["accepted"], "rejected": result["rejected"], "refused": result["refused_code"]}
+
+
+def import_memory() -> dict:
+    """Peak RSS of importing a 20 MB file of each format (each into a store holding the registers),
+    and the seconds it takes to refuse a 9 MB CSV of 15 very wide lines."""
+    import tempfile
+    from pathlib import Path
+
+    from .importer import import_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "b.csv").write_text("楼栋,层数\nB5,33\n", encoding="utf-8")
+        out = {}
+        for name, (path, what) in memory_files(folder).items():
+            target = folder / f"store-{name}"
+            import_files([folder / "b.csv"], store=target, compound="bench", year=2020)
+            out[name] = {"file": what, **import_peak(path, target)}
+            print(f"  {name:<18} {out[name]['mb']:>5} MB  peak {out[name]['peak_mb']:>5} MB  "
+                  f"{out[name]['seconds']:>6} s  {what}; accepted {out[name]['accepted']:,}, rejected "
+                  f"{out[name]['rejected']:,}{', refused: ' + out[name]['refused'] if out[name]['refused'] else ''}")
+        wide = folder / "wide.csv"
+        wide.write_text("".join(",".join(["送达时间"] * 46_500) + "\n" for _ in range(15)), encoding="utf-8")
+        started = time.perf_counter()
+        (result,) = import_files([wide], store=folder / "store-csv", compound="bench", year=2020)
+        out["wide_lines"] = {"mb": round(wide.stat().st_size / 1e6, 1), "refused": result.refused_code,
+                             "seconds": round(time.perf_counter() - started, 3)}
+        print(f"  wide_lines         {out['wide_lines']['mb']:>5} MB  refused ({result.refused_code}) in "
+              f"{out['wide_lines']['seconds']} s")
+    return out
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    """The peak resident set of a running process (VmHWM), in MB."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+def server_memory(store_dir=None) -> dict:
+    """The dashboard server's peak RSS after rendering every page of the demo in Chromium (a copy
+    of the store, demo mode), and after a 20 MB medicine CSV is then previewed and imported
+    through the import page (the per-row path, the importer's largest memory)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from . import briefing
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = store.store_dir(store_dir).parent
+        shutil.copytree(source / "snapshots", folder / "store" / "snapshots")
+        upload = folder / "药品需求_大.csv"
+        rows = write_text_file(upload, MEDICINE_HEADER, _medicine)
+        out = {}
+        with briefing.Dashboard(folder / "store") as server, sync_playwright() as pw:
+            url = server.wait()
+            out["started_mb"] = round(_vm_hwm_mb(server.proc.pid))
+            browser = pw.chromium.launch(executable_path=briefing.find_chromium(None), args=briefing.BROWSER_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for spec in PAGES:
+                if spec.name == "audit":
+                    continue
+                page.goto(f"{url}/{spec.name}")
+                page.wait_for_selector("h1", timeout=120_000)
+                page.wait_for_function(_SETTLED, timeout=120_000)
+            out["pages_mb"] = round(_vm_hwm_mb(server.proc.pid))
+            page.goto(f"{url}/data_import")
+            page.wait_for_selector("h1", timeout=120_000)
+            started = time.perf_counter()
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+            confirm = page.get_by_role("button", name=re.compile("确认导入"))
+            confirm.wait_for(timeout=600_000)
+            confirm.click()
+            page.get_by_text(re.compile("已导入")).wait_for(timeout=600_000)
+            out["import_s"] = round(time.perf_counter() - started, 1)
+            out["import_rows"] = rows
+            out["after_import_mb"] = round(_vm_hwm_mb(server.proc.pid))
+            browser.close()
+    print(f"server peak RSS: started {out['started_mb']} MB; every page rendered {out['pages_mb']} MB; "
+          f"after previewing and importing a 20 MB medicine CSV ({rows:,} rows, {out['import_s']} s) "
+          f"{out['after_import_mb']} MB")
+    return out
+
+
+_SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+    && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0"""
+
+
 def briefing_export_times(store_dir=None, runs: int = 3) -> dict[str, float]:
     """Seconds from `python -m sitrep briefing` to its PNG and PDF (a fresh process, as a user
     runs it): with a cold dashboard (the command starts its own) and against a running one
@@ -155,5 +354,9 @@ def main(args) -> int:
               f"({imp['importer_rows_per_s']:,} rows/s); DuckDB read_csv {imp['read_csv_s']} s "
               f"({imp['read_csv_rows_per_s']:,} rows/s); {imp['ratio']}x the floor; "
               f"snapshot switch {imp['switch_s']} s ({imp['snapshot_mb']} MB snapshot)")
+    if getattr(args, "memory", True):
+        print("import peak RSS, a 20 MB file of each format (a process of its own):")
+        report["import_memory"] = import_memory()
+        report["server_memory"] = server_memory(args.store)
     print(json.dumps(report, ensure_ascii=False))
     return 0

@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--briefing", action=argparse.BooleanOptionalAction, default=True,
                    help="time the briefing export, cold and against a running dashboard")
+    p.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
+                   help="peak RSS of importing a 20 MB file of each format, and of the dashboard server")
     return parser
 
 
@@ -123,6 +125,7 @@ def cmd_demo(args) -> int:
     from .importer import import_files
 
     if args.if_missing and store_mod.current_path(args.store) is not None:
+        store_mod.upgrade(args.store)   # a snapshot from an older version gets the new columns
         print(store_mod.current_path(args.store))
         return 0
     out = args.out or store_mod.REPO / "data" / "demo"

@@ -108,6 +108,33 @@ def new_snapshot(store=None, *, commit: bool = True):
         _prune(folder, keep_name=name)
 
 
+def is_current(path: Path) -> bool:
+    """Whether a snapshot has every column of the schema (one made by an older version may not)."""
+    con = duckdb.connect()
+    try:
+        con.execute(SCHEMA.read_text(encoding="utf-8"))
+        wanted = set(con.execute("select table_name, column_name from information_schema.columns").fetchall())
+    finally:
+        con.close()
+    con = connect_readonly(path)
+    try:
+        have = set(con.execute("select table_name, column_name from information_schema.columns").fetchall())
+    finally:
+        con.close()
+    return wanted <= have
+
+
+def upgrade(store=None) -> bool:
+    """Bring the current snapshot up to the schema (a new snapshot, nothing else changed);
+    True when it was needed."""
+    path = current_path(store)
+    if path is None or is_current(path):
+        return False
+    with new_snapshot(store):
+        pass
+    return True
+
+
 def _prune(folder: Path, keep_name: str) -> None:
     snapshots = sorted(p for p in folder.iterdir() if _NAME.match(p.name))
     for old in snapshots[:-KEEP]:

@@ -1,7 +1,10 @@
-"""Blank templates: one XLSX per kind with the Chinese headers and one example row.
+"""Blank templates: one XLSX per kind with a note of its bounds, the Chinese headers and one
+example row.
 
-The example rows form a consistent little compound (building B5, volunteer V001), so the
-templates themselves import cleanly: a test proves it.
+The note (a row above the header: the importer reads past it) states the contract's bounds
+for the kind, from the contract itself (contract.py "Bounds"). The example rows form a
+consistent little compound (building B5, volunteer V001), so the templates themselves import
+cleanly: a test proves it.
 """
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import io
 from datetime import datetime
 from pathlib import Path
 
-from .contract import KINDS, LOAD_ORDER
+from .contract import KINDS, LOAD_ORDER, TEXT_MAX_CHARS, WINDOW_MARGIN_DAYS
 
 EXAMPLES: dict[str, dict[str, object]] = {
     "buildings": {"building": "B5", "floors": 33, "units": 2, "households_per_floor": 4,
@@ -40,6 +43,20 @@ EXAMPLES: dict[str, dict[str, object]] = {
 FILE_NAMES = {name: f"{i + 1:02d}_{KINDS[name].zh}模板.xlsx" for i, name in enumerate(LOAD_ORDER)}
 
 
+def note(kind: str) -> str:
+    """The kind's bounds as a clerk reads them (Chinese, like the headers)."""
+    spec = KINDS[kind]
+    parts = ["填写说明：带 * 的列必填。"]
+    if any(c.type in ("date", "datetime") for c in spec.columns):
+        parts.append(f"日期须在本小区的日期范围内：从封控开始（未设置时为当年 1 月 1 日）前 {WINDOW_MARGIN_DAYS} 天"
+                     "到导入当天的次日。")
+    ranges = [f"{c.zh} {c.range[0]:,g} 至 {c.range[1]:,g}" for c in spec.columns if c.range]
+    if ranges:
+        parts.append("数值范围：" + "，".join(ranges) + "。")
+    parts.append(f"每格文字不超过 {TEXT_MAX_CHARS:,} 字。超出的行被拒绝并注明原因，其余行照常导入。")
+    return "".join(parts)
+
+
 def template_bytes(kind: str) -> bytes:
     import openpyxl
     from openpyxl.styles import Font
@@ -49,9 +66,11 @@ def template_bytes(kind: str) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = spec.zh
+    sheet.append([note(kind)])
     sheet.append([c.zh + ("*" if c.required else "") for c in columns])
     sheet.append([EXAMPLES[kind].get(c.name, "") for c in columns])
-    for cell in sheet[1]:
+    sheet["A1"].font = Font(italic=True, color="666666")
+    for cell in sheet[2]:
         cell.font = Font(bold=True)
     for i, column in enumerate(columns, start=1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width = max(10, len(column.zh) * 2 + 6)

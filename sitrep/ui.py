@@ -22,13 +22,15 @@ def _connection(snapshot: str):
 
 @st.cache_resource
 def at_start_up() -> None:
-    """Once per server process: remove staged uploads a session left behind."""
+    """Once per server process: remove staged uploads a session left behind, and bring a
+    snapshot made by an older version up to the schema."""
     from . import upload
 
     try:
         upload.remove_stale()
-    except OSError:  # an unwritable store: the import page will say so
-        log.exception("removing stale uploads failed")
+        store.upgrade()
+    except Exception:  # noqa: BLE001 - an unwritable store: the pages and the import page say so
+        log.exception("start-up housekeeping failed")
 
 
 def snapshot() -> str | None:
@@ -117,8 +119,11 @@ def table(frame: pd.DataFrame, key: str, lang: str, *, columns: dict[str, str] |
         empty(lang)
         return
     shown = display(frame[list(columns)].rename(columns=columns) if columns else frame)
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table",
+    # What reaches the browser is bounded whatever the data holds; the download has every row.
+    st.dataframe(shown.head(config.MAX_TABLE_ROWS), hide_index=True, width="stretch", key=f"{key}_table",
                  **({"height": height} if height else {}))
+    if len(shown) > config.MAX_TABLE_ROWS:
+        st.caption(t("table.capped", lang, shown=f"{config.MAX_TABLE_ROWS:,}", total=f"{len(shown):,}"))
     st.download_button(t("table.download", lang), csv_bytes(shown), file_name=f"{key}.csv",
                        mime="text/csv", key=f"{key}_download", on_click=audit_download,
                        args=(f"{key}.csv",))

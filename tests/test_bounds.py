@@ -182,3 +182,14 @@ def test_text_is_capped_and_control_characters_are_removed(tmp_path, monkeypatch
     # (蔬菜 and 水果 are known categories: stored as their codes)
     assert rows(tmp_path / "s", "select length(category), volunteer from deliveries order by delivered_at") == [
         (1000, "V01"), (len("vegetables"), "张三"), (len("fruit"), "李 四")]
+
+
+def test_the_templates_state_the_bounds(tmp_path):
+    from io import BytesIO
+
+    from sitrep.templates import template_bytes
+
+    book = openpyxl.load_workbook(BytesIO(template_bytes("screenings")))
+    note = book.active["A1"].value
+    assert "测温人数 0 至 50" in note and "最高体温 34 至 43" in note and "1,000" in note and "前 30 天" in note
+    assert [c.value for c in book.active[2]][:2] == ["日期*", "地址*"]   # the header row follows

@@ -78,3 +78,17 @@ def test_only_schema_tables_reach_sql_text():
     for hostile in ("deliveries; drop table cases", "x", "deliveries--"):
         with pytest.raises(ValueError):
             store.sql_table(hostile)
+
+
+def test_a_snapshot_from_an_older_version_is_brought_up_to_the_schema(tmp_path):
+    import duckdb
+
+    import_files([buildings(tmp_path / "a.csv", "A1,6\n")], store=tmp_path, compound=C)
+    con = duckdb.connect(str(store.current_path(tmp_path)))
+    con.execute("alter table compounds drop column window_margin_days")   # as made before the column
+    con.close()
+    old = store.current_path(tmp_path)
+    assert not store.is_current(old)
+    assert store.upgrade(tmp_path) is True
+    assert store.current_path(tmp_path) != old and store.is_current(store.current_path(tmp_path))
+    assert store.upgrade(tmp_path) is False

@@ -1,0 +1,161 @@
+"""The nightly re-import is the normal case: one workbook per kind grows every day and is imported
+again every night. Importing A, then the grown A+B, leaves exactly the tables (and so the answers)
+that importing A+B into an empty store leaves; importing A+B again changes nothing."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitrep import config, store
+from sitrep.contract import KINDS, LOAD_ORDER
+from sitrep.importer import import_files
+from sitrep.queries import run
+
+from . import sheets
+from .sheets import C, copy_store, dump, register_store
+
+
+def load(folder, *paths, **kw):
+    return import_files(list(paths), store=folder, compound=C, year=2020, **kw)
+
+
+# -- reproduction 4: re-importing a cases workbook crashed -------------------------------------
+
+def test_a_cases_workbook_with_excel_dates_imports_again_and_again(tmp_path):
+    """Excel date cells in 报告日期 and 转归日期, update rows for the same 病例编号; imported once,
+    then again (it crashed: can't compare datetime.datetime to datetime.date), then grown."""
+    base = register_store(tmp_path / "r")
+    book = openpyxl.Workbook()
+    book.active.title = "病例"
+    book.active.append(["病例编号", "地址", "分类", "报告日期", "转归", "转归日期"])
+    rows = [["C1", "B5-1302", "疑似", datetime(2020, 2, 3), None, None],
+            ["C1", None, "确诊", datetime(2020, 2, 5), "住院", datetime(2020, 2, 6)],
+            ["C2", "A1-0101", "疑似", datetime(2020, 2, 6), "排除", datetime(2020, 2, 8)],
+            ["C2", None, None, None, None, datetime(2020, 2, 9)]]       # an update: only the outcome date
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "病例.xlsx")
+    first = load(base, tmp_path / "病例.xlsx")[0]
+    assert (first.accepted, first.rejected) == (4, 0)
+    before = dump(base)
+    again = load(base, tmp_path / "病例.xlsx")[0]
+    assert (again.refused, again.accepted, again.duplicates) == (None, 0, 4)
+    assert dump(base) == before
+    con = store.connect_readonly(store.current_path(base))
+    assert con.execute("select case_id, class, reported_on, outcome, outcome_on from cases order by 1").fetchall() == [
+        ("C1", "confirmed", date(2020, 2, 5), "hospitalised", date(2020, 2, 6)),
+        ("C2", "suspected", date(2020, 2, 6), "ruled_out", date(2020, 2, 9))]
+    con.close()
+    book.active.append(["C1", None, None, None, "治愈", datetime(2020, 2, 20)])   # the next night
+    book.save(tmp_path / "病例.xlsx")
+    grown = load(base, tmp_path / "病例.xlsx")[0]
+    assert (grown.accepted, grown.duplicates) == (1, 4)
+
+
+# -- reproduction 5: a grown workbook rolled requests back -------------------------------------
+
+def medicine_sheets(demo_files, tmp_path, form: str, share: float):
+    """The demo's medicine requests, the first `share` of the rows and all of them, as CSV or as
+    an XLSX with Excel date-time cells, under the same file name (the same workbook, grown)."""
+    text = (demo_files / "药品需求.csv").read_text(encoding="utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    out = []
+    for name, part in (("part", rows[:int(len(rows) * share)]), ("whole", rows)):
+        path = tmp_path / name / ("药品需求.xlsx" if form == "xlsx" else "药品需求.csv")
+        path.parent.mkdir()
+        if form == "xlsx":
+            book = openpyxl.Workbook()
+            book.active.append(header)
+            for row in part:
+                book.active.append([_excel(header[i], v) for i, v in enumerate(row)])
+            book.save(path)
+        else:
+            path.write_text("\n".join(",".join(r) for r in [header, *part]) + "\n", encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def _excel(header: str, value: str):
+    """A date-time typed canonically becomes an Excel date-time cell; other forms stay text."""
+    if header in ("登记时间", "送达时间"):
+        try:
+            return datetime.strptime(value, "%Y-%m-%d %H:%M")
+        except ValueError:
+            pass
+    return value or None
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_importing_the_first_60_percent_then_the_whole_file_rolls_nothing_back(demo_files, tmp_path, form):
+    registers = [demo_files / "楼栋与住户.xlsx", demo_files / "志愿者名册.xlsx"]
+    part, whole = medicine_sheets(demo_files, tmp_path, form, 0.6)
+    import_files(registers + [part], store=tmp_path / "grown", compound="福星城", year=2020)
+    import_files([whole], store=tmp_path / "grown", compound="福星城", year=2020)
+    import_files(registers + [whole], store=tmp_path / "once", compound="福星城", year=2020)
+    grown, once = dump(tmp_path / "grown"), dump(tmp_path / "once")
+    assert len(once["medicine_requests"]) == 176
+    # (the first row of M0003 has 紧急程度 blank: it was taken for an update the second time, no
+    # longer a duplicate, and came back as a new event after the delivery: 'open' again)
+    status = {r[1]: r[11] for r in grown["medicine_requests"]}
+    assert status["M0003"] == "delivered"
+    assert grown == once
+
+
+# -- the property: any rows of any kind, CSV, Unicode text or XLSX ---------------------------
+
+@pytest.fixture(scope="module")
+def registers(tmp_path_factory):
+    return register_store(tmp_path_factory.mktemp("registers"))
+
+
+@pytest.mark.parametrize("kind", LOAD_ORDER)
+@settings(max_examples=sheets.EXAMPLES, deadline=None, derandomize=sheets.DERANDOMIZE,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_grown_file_gives_the_tables_of_importing_it_once(kind, registers, tmp_path_factory, data):
+    rows = data.draw(sheets.good_rows(kind), label="rows")
+    split = data.draw(st.integers(0, len(rows)), label="yesterday's rows")
+    form = data.draw(st.sampled_from(["csv", "text", "xlsx"]), label="form")
+    fast = data.draw(st.booleans(), label="column-at-a-time path")  # (the log kinds that have one)
+    with sheets.fast_path(fast):
+        check_nightly(kind, registers, tmp_path_factory, rows, split, form)
+
+
+def check_nightly(kind, registers, tmp_path_factory, rows, split, form):
+    folder = tmp_path_factory.mktemp(kind)
+    name = f"{KINDS[kind].zh}.{'xlsx' if form == 'xlsx' else 'txt' if form == 'text' else 'csv'}"
+    yesterday = sheets.write(folder / "a" / name, kind, rows[:split], form)
+    today = sheets.write(folder / "ab" / name, kind, rows, form)
+
+    nightly = copy_store(registers, folder / "nightly")
+    load(nightly, yesterday)
+    load(nightly, today)
+    once = copy_store(registers, folder / "once")
+    first = load(once, today)[0]
+    assert first.refused is None and first.rows_read == first.accepted + first.rejected + first.duplicates
+    assert dump(nightly) == dump(once)
+    assert answers(nightly) == answers(once)
+    before = dump(once)
+    again = load(once, today)[0]
+    assert dump(once) == before
+    if not KINDS[kind].register:  # (a register row replaced later in its own file is applied again, in order)
+        assert again.accepted == 0
+
+
+def answers(folder) -> dict:
+    """What the pages ask of these tables over the generated days."""
+    con = store.connect_readonly(store.current_path(folder))
+    try:
+        scope = {"compound": C, "buildings": [], "date_from": date(2020, 2, 1), "date_to": date(2020, 2, 15)}
+        return {name: run(con, name, **scope, **extra).to_dict("list") for name, extra in (
+            ("overview_daily", {"fever_c": config.FEVER_C, **config.medicine_params()}),
+            ("medicine_status_daily", config.medicine_params()),
+            ("seals_daily", {}))}
+    finally:
+        con.close()
