@@ -26,6 +26,7 @@ MAX_CELL_CHARS = 32_767          # characters in one cell: Excel's own limit
 MAX_CELLS = 2_000_000            # cells held in memory at once (XLSX, quoted CSV): ~150 MB
 MAX_CHARS = 50_000_000           # characters of cell text in an XLSX (strings shared once)
 MAX_SHEETS = 64                  # sheets in a workbook
+IMPORT_DUCKDB_MEMORY = "256MB"   # DuckDB's own memory while importing (it spills to disk beyond)
 
 
 def medicine_params() -> dict:

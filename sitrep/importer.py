@@ -75,7 +75,7 @@ def compound_window(con, compound: str, today: date) -> Window:
     con.execute(macros())
     first, last = con.execute(
         "select window_from, window_until from compound_window($today, $margin_days, $fallback_days)"
-        " where compound = $compound", {**window_params(today), "compound": compound}).fetchone()
+        " where compound = $compound", {**window_params(today), "compound": compound}).fetchall()[0]
     return Window(first, last)
 
 
@@ -295,6 +295,7 @@ class Importer:
             if len(records) >= WRITE_BATCH:
                 self._write(kind, records, fold=False)
                 records = []
+                self.commit_part()
         self._write(kind, records)
         self.flush_rejections()
         if kind.register:
@@ -352,6 +353,14 @@ class Importer:
             "  and r.raw = i.raw and r.reason_code = i.reason_code)) where n = 1 order by seq")
         self.con.unregister("incoming")
         self._rejected = []
+        self.commit_part()
+
+    def commit_part(self) -> None:
+        """Commit what is written so far into the new snapshot, so DuckDB can move it to disk
+        and free its memory. The import stays all or nothing: the snapshot is a copy that only
+        becomes current when the pointer switches (store.new_snapshot); a failure deletes it."""
+        self.con.execute("commit")
+        self.con.execute("begin transaction")
 
     def _existing_hashes(self, kind: Kind) -> set[str]:
         table = kind.name if not _events_table(kind) else _events_table(kind)
@@ -609,8 +618,8 @@ class Importer:
             names = ", ".join(f'"{f}"' for f in fields)  # from CHECKED
             found = self.con.execute(
                 f'select {names} from {sql_table(table)} where compound = $compound and "{id_col}" = $id',
-                {"compound": self.compound, "id": rec[id_col]}).fetchone()
-            pending = dict(zip(fields, found or (None,) * len(fields), strict=True))
+                {"compound": self.compound, "id": rec[id_col]}).fetchall()  # (all: no result left open)
+            pending = dict(zip(fields, found[0] if found else (None,) * len(fields), strict=True))
         return {f: rec[f] if rec.get(f) is not None else pending.get(f) for f in fields}
 
     def _keep(self, table: str, id_col: str, rec: dict, merged: dict) -> None:
@@ -663,10 +672,12 @@ class Importer:
 
     def _fold_events(self, table: str, events: str, key: list[str], columns: list[str]):
         """The latest non-blank value of every column per key; where no event has one, the
-        contract's default for a new record (urgency: normal)."""
+        contract's default for a new record (urgency: normal). Only the keys this import
+        touched are folded again (the rest are as they were), so the work and DuckDB's memory
+        follow the import, not the whole history."""
         keys = ", ".join(f'"{k}"' for k in key)
         values = [c for c in columns if c not in key and c != "compound"]
-        params = {"compound": self.compound}
+        params = {"compound": self.compound, "import_id": self.import_id}
         defaults = {c.name: c.default for c in KINDS[table].columns if c.default is not None}
         parts = []
         for i, c in enumerate(values):
@@ -675,12 +686,16 @@ class Importer:
                 params[f"default{i}"] = defaults[c]
                 last = f"coalesce({last}, $default{i})"
             parts.append(f'{last} as "{c}"')
-        self.con.execute(f"delete from {sql_table(table)} where compound = $compound",
-                         {"compound": self.compound})
+        # a key with an event of this import (a floor may be null: not distinct)
+        touched = (f"exists (select 1 from {sql_table(events)} as n where n.compound = $compound"
+                   f" and n.import_id = $import_id and "
+                   + " and ".join(f'n."{k}" is not distinct from x."{k}"' for k in key) + ")")
+        self.con.execute(f"delete from {sql_table(table)} as x where compound = $compound and {touched}",
+                         {"compound": self.compound, "import_id": self.import_id})
         self.con.execute(
             f"insert into {sql_table(table)} (compound, {keys}, {', '.join(chr(34) + c + chr(34) for c in values)}) "
-            f"select compound, {keys}, {', '.join(parts)} from {sql_table(events)} where compound = $compound "
-            f"group by compound, {keys}", params)
+            f"select compound, {keys}, {', '.join(parts)} from {sql_table(events)} as x"
+            f" where compound = $compound and {touched} group by compound, {keys}", params)
 
 
 HEADERS_BY_KIND = {name: {c.name for c in kind.columns} for name, kind in KINDS.items()}
@@ -724,7 +739,7 @@ def in_range(col, value, raw) -> None:
     """The contract's range of a number column (Column.range), bounds included."""
     low, high = col.range
     if not low <= value <= high:
-        raise RowError("out_of_range", col.name, raw, low=f"{low:g}", high=f"{high:g}")
+        raise RowError("out_of_range", col.name, raw, low=f"{low:,g}", high=f"{high:,g}")
 
 
 def row_hash(kind: str, compound: str, rec: dict) -> str:

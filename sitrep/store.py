@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from . import config
+
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).with_name("schema.sql")
 POINTER = "CURRENT"
@@ -72,7 +74,9 @@ def lock(store=None):
 @contextlib.contextmanager
 def new_snapshot(store=None, *, commit: bool = True):
     """Yield a read-write connection to a copy of the current snapshot; on success switch
-    the pointer to it. With commit=False (a dry run) the copy is thrown away."""
+    the pointer to it. With commit=False (a dry run) the copy is thrown away. The writer may
+    commit part-way (big imports do, to bound DuckDB's memory): the copy is nobody's snapshot
+    until the switch, and a failure deletes it."""
     with lock(store) as folder:
         for stray in folder.glob("*.partial"):
             stray.unlink()
@@ -82,7 +86,7 @@ def new_snapshot(store=None, *, commit: bool = True):
         current = current_path(store)
         if current is not None:
             shutil.copyfile(current, partial)
-        con = duckdb.connect(str(partial), config={"memory_limit": "128MB"})
+        con = duckdb.connect(str(partial), config={"memory_limit": config.IMPORT_DUCKDB_MEMORY})
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
             con.execute("begin transaction")

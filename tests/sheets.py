@@ -124,7 +124,8 @@ def write(path: Path, kind: str, rows: list[dict], form: str) -> Path:
         book.save(path)
         return path
     out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter="\t" if form == "text" else ",", lineterminator="\n")
+    # (Excel's line ends: a cell holding \r or \n is quoted)
+    writer = csv.writer(out, delimiter="\t" if form == "text" else ",", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([as_text(row.get(c.name)) for c in cols])

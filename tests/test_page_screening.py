@@ -235,16 +235,17 @@ def test_page_on_the_demo_b5_follows_the_date(demo_env):
     assert not at.warning and "2020-02-10" in at.success[0].value        # 1 fever < min 2
     fever = figure(at, "screening_fever_chart")
     bars = fever["data"][0]
-    assert sum(values(bars["y"])) == 10            # B5's fevers 02-01..03-13 (the trend range)
+    # the default trend range is the lockdown: 02-04 (the gate closed) to 03-13 (the day before
+    # it reopened), not 02-01, the first case's report
+    assert sum(values(bars["y"])) == 10            # B5's fevers 02-04..03-13 (none before)
     labels = [a["text"] for a in fever["layout"]["annotations"]]
-    # B5's key dates: C001 02-01, C002 02-03, lockdown + seal 02-04, the call 02-06,
-    # C005 02-08, lifted 02-22
-    assert labels == ["确诊 B5", "确诊 B5", "小区封闭 · 封控 B5", "招募志愿者", "确诊 B5", "解封 B5"]
+    # B5's key dates in the range: lockdown + seal 02-04, the call 02-06, C005 02-08, lifted 02-22
+    # (C001 02-01 and C002 02-03 came before it)
+    assert labels == ["小区封闭 · 封控 B5", "招募志愿者", "确诊 B5", "解封 B5"]
     table = at.dataframe[0].value                                      # the daily numbers, newest first
-    assert table.iloc[0]["日期"] == "2020-03-13" and len(table) == 42
+    assert table.iloc[0]["日期"] == "2020-03-13" and len(table) == 39  # 02-04..03-13
     events = at.dataframe[1].value                                     # the key dates, as marked
-    assert events["事件"].tolist() == ["确诊 B5", "确诊 B5", "小区封闭", "封控 B5", "招募志愿者",
-                                     "确诊 B5", "解封 B5"]
+    assert events["事件"].tolist() == ["小区封闭", "封控 B5", "招募志愿者", "确诊 B5", "解封 B5"]
 
     at.date_input(key="as_of").set_value(date(2020, 2, 22)).run()
     assert not at.exception
