@@ -178,12 +178,14 @@ def memory_files(folder) -> dict[str, tuple]:
     return files
 
 
-_MEASURE = """import json, resource, sys, time
+# (VmHWM, not getrusage's ru_maxrss: after fork and exec that still holds the parent's peak)
+_MEASURE = """import json, os, sys, time
+from sitrep.bench import _vm_hwm_mb
 from sitrep.cli import main
 started = time.perf_counter()
 code = main(sys.argv[1:])
 print(json.dumps({"code": code, "seconds": time.perf_counter() - started,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr)
+                  "peak_mb": _vm_hwm_mb(os.getpid())}), file=sys.stderr)
 """
 
 

@@ -78,8 +78,8 @@ def new_snapshot(store=None, *, commit: bool = True):
     commit part-way (big imports do, to bound DuckDB's memory): the copy is nobody's snapshot
     until the switch, and a failure deletes it."""
     with lock(store) as folder:
-        for stray in folder.glob("*.partial"):
-            stray.unlink()
+        for stray in (*folder.glob("*.partial"), *folder.glob("*.partial.wal")):
+            stray.unlink()  # (a killed writer's copy, and the log of what it had committed)
         versions = [int(m[1]) for p in folder.iterdir() if (m := _NAME.match(p.name))]
         name = f"sitrep-{max(versions, default=0) + 1:06d}.duckdb"
         partial = folder / (name + ".partial")
@@ -96,10 +96,12 @@ def new_snapshot(store=None, *, commit: bool = True):
         except BaseException:
             con.close()
             partial.unlink(missing_ok=True)
+            Path(str(partial) + ".wal").unlink(missing_ok=True)
             raise
         con.close()
         if not commit:
             partial.unlink(missing_ok=True)
+            Path(str(partial) + ".wal").unlink(missing_ok=True)
             return
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())

@@ -193,7 +193,7 @@ def test_an_import_killed_part_way_leaves_the_snapshot_as_it_was(tmp_path):
     # the next import works, and removes the stray partial file
     (tmp_path / "d.csv").write_text("送达时间,地址,物资\n2020-02-10 08:00,B5-1302,蔬菜\n", encoding="utf-8")
     assert load(tmp_path, "d.csv")[0].accepted == 1
-    assert not list(folder.glob("*.partial"))
+    assert not list(folder.glob("*.partial*"))          # the copy and its write-ahead log
 
 
 def test_two_imports_at_once_are_serialised_and_a_reader_never_fails(tmp_path):
@@ -232,3 +232,31 @@ def test_two_imports_at_once_are_serialised_and_a_reader_never_fails(tmp_path):
     assert seen[-1] == one + two
     history = query(tmp_path, "select import_id, file from import_history where kind = 'deliveries' order by 1")
     assert sorted(f for _, f in history) == ["one.csv", "two.csv"] and history[0][0] != history[1][0]
+
+
+def test_an_import_killed_after_committing_part_way_leaves_the_snapshot_as_it_was(tmp_path):
+    """A big per-row import commits into its copy every few thousand rows (its memory stays
+    flat); killed then, the current snapshot is untouched and the next writer clears the copy
+    and its write-ahead log."""
+    (tmp_path / "b.csv").write_text(BUILDINGS, encoding="utf-8")
+    load(tmp_path, "b.csv")
+    before = store.current_path(tmp_path / "store")
+    big = tmp_path / "m.csv"
+    big.write_text("需求编号,登记时间,地址,药品,状态\n" + "".join(
+        f"M{i:06d},2020-02-{1 + i % 28:02d} 08:00,B5-1302,药,待处理\n" for i in range(120_000)), encoding="utf-8")
+    child = subprocess.Popen(cli("import", str(big), "--store", str(tmp_path / "store")), cwd=REPO,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    folder = store.store_dir(tmp_path / "store")
+    deadline = time.time() + 120
+    while not list(folder.glob("*.partial.wal")) and time.time() < deadline and child.poll() is None:
+        time.sleep(0.02)
+    assert list(folder.glob("*.partial.wal")), "the import never committed part-way"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert store.current_path(tmp_path / "store") == before
+    assert query(tmp_path, "select count(*) from medicine_requests") == [(0,)]
+    (tmp_path / "m2.csv").write_text("需求编号,登记时间,地址,药品,状态\nM1,2020-02-10 08:00,B5-1302,药,待处理\n",
+                                     encoding="utf-8")
+    assert load(tmp_path, "m2.csv")[0].accepted == 1
+    assert query(tmp_path, "select request_id from medicine_requests") == [("M1",)]
+    assert not list(folder.glob("*.partial*"))
