@@ -190,9 +190,11 @@ def _csv_rows(text: str, digest: str, limits: Limits, delimiter: str) -> Sheet:
                 row = next(reader)
             except StopIteration:
                 break
-            except csv.Error:  # a cell over the csv module's own limit, or a broken quote
-                raise RefusedFile("cell_too_long", row=reader.line_num,
-                                  limit=f"{limits.max_cell_chars:,}") from None
+            except csv.Error as err:  # a cell over the csv module's own limit (131,072), or worse
+                if "field limit" in str(err):
+                    raise RefusedFile("cell_too_long", row=reader.line_num,
+                                      limit=f"{limits.max_cell_chars:,}") from None
+                raise RefusedFile("bad_csv", row=reader.line_num, error=str(err)[:200]) from None
             number += 1
             if number > limits.max_rows + 50:  # + title, notes and header rows
                 raise RefusedFile("too_many_rows", limit=f"{limits.max_rows:,}")

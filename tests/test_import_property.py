@@ -16,7 +16,7 @@ from .sheets import C, copy_store, dump, register_store
 
 # The refusals a file of such cells may meet (its reader's limits, its encoding); never
 # "import_failed" or "unreadable", the two that mean something went wrong inside.
-FILE_REFUSALS = {"not_spreadsheet", "bad_encoding", "cell_too_long", "too_many_columns"}
+FILE_REFUSALS = {"not_spreadsheet", "bad_encoding", "bad_csv", "cell_too_long", "too_many_columns"}
 
 
 @pytest.fixture(scope="module")
