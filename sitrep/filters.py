@@ -47,8 +47,9 @@ def language() -> str:
 
 
 def url_query() -> dict[str, list[str]]:
-    """The URL's query parameters as they are (a repeated key keeps every value)."""
-    return {key: st.query_params.get_all(key) for key in st.query_params}
+    """The URL's query parameters as they are (a repeated key keeps every value), but the
+    language: its widget is drawn already and keeps its own."""
+    return {key: st.query_params.get_all(key) for key in st.query_params if key != "lang"}
 
 
 def sidebar(lang: str) -> Filters | None:
