@@ -118,7 +118,7 @@ def briefing_export_times(store_dir=None, runs: int = 3) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         cold = [once(tmp) for _ in range(runs)]
-        with briefing.Dashboard(store_dir) as server:
+        with briefing.Dashboard(store_dir, open_demo=True) as server:
             url = server.wait()
             once(tmp, "--url", url)
             warm = [once(tmp, "--url", url) for _ in range(runs)]

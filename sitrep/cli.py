@@ -80,8 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--png", type=Path, help="write the image here")
     p.add_argument("--pdf", type=Path, help="write the A4 PDF here")
-    p.add_argument("--url", help="use this running dashboard (default: start one on a free "
-                                 "loopback port, in demo mode, against the current snapshot)")
+    p.add_argument("--url", help="use this running open demo dashboard (default: start one of its "
+                                 "own on a free loopback port against the current snapshot; no "
+                                 "password needed)")
     p.add_argument("--chromium", help="Chromium executable (default: chromium on PATH)")
 
     p = sub.add_parser("bench", parents=[common], help="render every page cold and warm; print medians")
@@ -276,7 +277,7 @@ def cmd_briefing(args) -> int:
             briefing.export(args.url, chromium=chromium, **wanted)
         else:   # a dashboard of its own, in demo mode; the browser starts while it boots
             with briefing.Dashboard(args.store) as server, briefing.Renderer(chromium) as renderer:
-                renderer.render(server.wait(), **wanted)
+                renderer.render(server.wait(), cookie=server.cookie, **wanted)
     except briefing.ExportError as err:
         print(f"python -m sitrep briefing: error: {err}", file=sys.stderr)
         return 1

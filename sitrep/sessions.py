@@ -65,16 +65,17 @@ def lifetimes() -> Lifetimes:
     return Lifetimes(values["SITREP_SESSION_IDLE"], values["SITREP_SESSION_MAX"])
 
 
-def db_path() -> Path:
+def db_path(users: Path | None = None) -> Path:
+    """The session store beside a users file (this process's by default)."""
     from .auth import users_path
 
-    path = users_path()
+    path = users or users_path()
     return path.with_name(path.stem + ".sessions.db")
 
 
 @contextlib.contextmanager
-def _db(write: bool = False) -> Iterator[sqlite3.Connection]:
-    path = db_path()
+def _db(write: bool = False, path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    path = path or db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
     con = sqlite3.connect(path, timeout=15, isolation_level=None)
@@ -120,12 +121,13 @@ class Session:
     token_hash: str
 
 
-def create(user: str, role: str, stamp: str, now: float | None = None) -> str:
-    """A new session; returns the token for the cookie (stored only as its hash)."""
+def create(user: str, role: str, stamp: str, now: float | None = None, db: Path | None = None) -> str:
+    """A new session; returns the token for the cookie (stored only as its hash). `db`: the
+    store of another users file than this process's (the briefing export's own dashboard)."""
     now = time.time() if now is None else now
     life = lifetimes()
     token = secrets.token_urlsafe(32)
-    with _db(write=True) as con:
+    with _db(write=True, path=db) as con:
         con.execute("delete from sessions where last_seen_at < ? or created_at < ?",
                     (now - life.idle_s, now - life.max_s))
         con.execute("insert into sessions values (?, ?, ?, ?, ?, ?)", (_hash(token), user, role, stamp, now, now))
