@@ -118,7 +118,8 @@ def demo_env(demo_store, monkeypatch, tmp_path):
 
 # -- signed-in viewers for AppTest ---------------------------------------------------------
 USERS = {"yu": ("commander", "commander-pw"), "li": ("staff", "staff-pw-123"),
-         "wu": ("clerk", "clerk-pw-123"), "bao": ("briefing", "brief-pw-123")}
+         "wu": ("clerk", "clerk-pw-123"), "bao": ("briefing", "brief-pw-123"),
+         "zhao": ("staff", "staff-pw-456")}
 
 
 @pytest.fixture(scope="session")
@@ -180,3 +181,19 @@ def sign_in(jar: dict, name: str) -> str:
     entry = auth.load_users()[name]
     jar[sessions.COOKIE] = sessions.create(name, entry["role"], auth.stamp(entry))
     return jar[sessions.COOKIE]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright (no browser download), one for the whole run."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()

@@ -98,18 +98,6 @@ def users_copy(users_template, folder: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
-
 def open_page(browser, url: str, width: int = 1280):
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.requests = []  # every request the page makes, to prove none leaves the machine
@@ -223,7 +211,7 @@ def users_server(demo_store, tmp_path_factory, users_template):
 def sign_in(browser, url, name, password, path="/?lang=English", context=None):
     """Open `path` on a fresh browser (or `context`), sign in on the server's form, wait for the
     dashboard to settle there."""
-    page = (context or browser).new_page(viewport={"width": 1280, "height": 900})
+    page = context.new_page() if context else browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(url + path)
     page.locator("#name").fill(name)
     page.locator("#password").fill(password)
