@@ -197,3 +197,27 @@ def browser():
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield chromium
         chromium.close()
+
+
+# -- servers for the browser tests, one of each for the whole run ---------------------------
+SERVER_USERS: dict = {}          # a users server's users file, for the CLI to change
+
+
+@pytest.fixture(scope="session")
+def open_server(demo_store):
+    """`python -m sitrep serve --open` on the demo store (what `make run` serves)."""
+    from .test_browser import serve
+
+    yield from serve(demo_store, log_name="open_server.log")
+
+
+@pytest.fixture(scope="session")
+def users_server(demo_store, tmp_path_factory, users_template):
+    """The demo store behind sign-in (USERS), its users file and session store of its own; the
+    server runs on UTC, as servers do, so times shown must be converted to the compound's."""
+    from .test_browser import serve, users_copy
+
+    users = users_copy(users_template, tmp_path_factory.mktemp("users_server"))
+    for url in serve(demo_store, users=users, env={"TZ": "UTC"}, log_name="users_server.log"):
+        SERVER_USERS[url] = users
+        yield url

@@ -51,8 +51,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_store):
-    yield from serve(demo_store)
+def server(open_server):
+    return open_server
 
 
 def serve(store_dir, *, users: Path | None = None, env: dict | None = None, log_name="server.log"):
@@ -199,13 +199,6 @@ def test_markup_in_a_spreadsheet_stays_text_in_the_browser(browser, tmp_path_fac
         assert any("＜script＞" in (text or "") for text in texts), texts  # shown as text
         assert page.locator("img[src='x']").count() == 0
         page.close()
-
-
-@pytest.fixture(scope="module")
-def users_server(demo_store, tmp_path_factory, users_template):
-    """The demo store served with real users: sign-in through the browser."""
-    folder = tmp_path_factory.mktemp("browser_users")
-    yield from serve(demo_store, users=users_copy(users_template, folder), log_name="users_server.log")
 
 
 def sign_in(browser, url, name, password, path="/?lang=English", context=None):
