@@ -13,7 +13,12 @@ STALE_HOURS = 24             # a kind not imported for longer than this is flagg
 LOG_KINDS = ("seals", "shifts", "deliveries", "medicine_requests", "screenings", "cases", "vehicle_trips")
 TREND_DAYS = 14              # the overview's compact trends
 CACHE_TTL_S = 600
-LOCKOUT = {"attempts": 5, "minutes": 15}   # failed logins in a row, and how long they lock
+LOCKOUT = {"attempts": 5, "minutes": 15}   # failed sign-ins in a row, and how long they lock
+BCRYPT_COST = 12             # every password hash, and the stand-in checked for unknown names
+# Sign-in sessions: idle and absolute lifetime, overridden by $SITREP_SESSION_IDLE and
+# $SITREP_SESSION_MAX ("12h", "7d", "90m", "30s" or seconds).
+SESSION_IDLE = "12h"
+SESSION_MAX = "7d"
 # import limits (a file over them is refused whole, with a clear message)
 MAX_FILE_MB = 20                 # also `import --max-file-mb` and $SITREP_MAX_FILE_MB
 MAX_ROWS = 1_100_000             # rows per sheet

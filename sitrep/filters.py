@@ -46,6 +46,12 @@ def language() -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
+def url_query() -> dict[str, list[str]]:
+    """The URL's query parameters as they are (a repeated key keeps every value), but the
+    language: its widget is drawn already and keeps its own."""
+    return {key: st.query_params.get_all(key) for key in st.query_params if key != "lang"}
+
+
 def sidebar(lang: str) -> Filters | None:
     """Draw the global filters; None when the store holds no compound yet."""
     compounds = query("compounds")

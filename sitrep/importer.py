@@ -619,6 +619,10 @@ def _ensure_compound(con, compound: str, year: int | None, settings: dict):
         if fields.get(name) is not None:
             con.execute(f"update compounds set {name} = $v where compound = $c",  # name: fixed list
                         {"c": compound, "v": fields[name]})
+    # Only the demo command marks a compound as demo; any other import makes it real data,
+    # which is never served without users (sitrep/access.py).
+    con.execute("update compounds set is_demo = $v where compound = $c",
+                {"c": compound, "v": settings.get("is_demo") is True})
 
 
 def _refused(path: Path, sheet: str | None, code: str, **details) -> SheetResult:

@@ -24,7 +24,7 @@ import pytest
 from sitrep import briefing, config, store
 from sitrep.queries import run
 
-from .conftest import REPO, app, clean_import, metrics, readonly
+from .conftest import REPO, app, clean_import, metrics, readonly, sign_in
 
 C = "测试小区"
 RULES = dict(**config.medicine_params(), gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
@@ -396,16 +396,10 @@ def test_the_export_button_reports_a_failure(demo_env, monkeypatch):
     assert at.error[0].value == "生成失败：no Chromium found: install Debian's chromium"
 
 
-def test_the_briefing_role_sees_only_the_briefing(demo_env, tmp_path, monkeypatch):
-    from sitrep import auth
-
-    monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
-    auth.add_user("bao", "briefing", "brief-pw-123")
+def test_the_briefing_role_sees_only_the_briefing(demo_env, users, browser_cookies):
+    sign_in(browser_cookies, "bao")
     at = app(as_of="2020-02-10")
     at.run()
-    at.text_input(key="auth_name").input("bao")
-    at.text_input(key="auth_password").input("brief-pw-123")
-    at.button[0].click().run()
     assert not at.exception
     assert at.title[0].value == "福星城 · 今日简报"
     with pytest.raises(ValueError, match="Known pages"):
@@ -498,17 +492,11 @@ def test_page_flags_stale_data_and_keeps_its_numbers(demo_env, monkeypatch):
     assert charts(stale) == charts(fresh)
 
 
-def test_a_commander_sees_no_personal_data_either(demo_env, personal, tmp_path, monkeypatch):
+def test_a_commander_sees_no_personal_data_either(demo_env, personal, users, browser_cookies):
     """The commander may see names elsewhere; the briefing, which leaves the team, never."""
-    from sitrep import auth
-
-    monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
-    auth.add_user("yu", "commander", "commander-pw")
+    sign_in(browser_cookies, "yu")
     at = app(as_of="2020-02-07")
     at.run()
-    at.text_input(key="auth_name").input("yu")
-    at.text_input(key="auth_password").input("commander-pw")
-    at.button[0].click().run()
     at.switch_page(PAGE).run()
     assert not at.exception and at.session_state["_personal"] is True
     text = rendered_text(at)
