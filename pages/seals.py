@@ -23,9 +23,9 @@ if f.first_on < f.last_on:
 else:
     day = f.first_on
 
-floors = ui.query("seals_floor_state", **f.params(), day=day)
+floors = ui.query("seals_floor_state", **f.params(), as_of=day)
 today = ui.query("seals_daily", **f.params(), date_from=day - timedelta(days=1), date_to=day)
-plan = ui.query("seals_building_state", **f.params(), day=day)
+plan = ui.query("seals_building_state", **f.params(), as_of=day)
 
 
 def pick_cell():
@@ -80,7 +80,7 @@ else:
     if cell:
         building, floor = figures.parse_cell(cell)
         households = ui.query("seals_floor_households", compound=f.compound, building=building,
-                              floor=floor, day=day, fever_c=config.FEVER_C)
+                              floor=floor, as_of=day, fever_c=config.FEVER_C)
         summary = figures.cell_summary(cell, floors, plan)
         st.caption(t("seals.drill_caption", lang, cell=figures.cell_label(cell, lang),
                      state=t(f"seals.state.{summary['seal_state']}", lang),
