@@ -15,7 +15,8 @@ date_from, date_to = f.window()          # the 14 days ending on the as-of date
 params = f.params()
 daily = ui.query("overview_daily", **params, date_from=date_from, date_to=date_to,
                  fever_c=config.FEVER_C, **config.medicine_params())
-medicine = ui.query("briefing_medicine_by_day", **params, date_from=date_from, date_to=date_to)
+medicine = ui.query("medicine_status_daily", **params, date_from=date_from, date_to=date_to,
+                    **config.medicine_params())
 actions = ui.query("briefing_needs_action", **params, as_of=f.as_of, **config.medicine_params(),
                    gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
 now = config.local_now()
@@ -90,8 +91,8 @@ with st.container(width=briefing.COLUMN_WIDTH):
         ("hours", daily, [S("volunteer_hours", t("briefing.kpi.volunteer_hours", lang),
                             SERIES["volunteer_hours"])]),
         ("medicine", medicine,
-         [S("medicine_open", t("briefing.series.medicine_open", lang), REQUEST_STATUS["open"], "line"),
-          S("medicine_delivered", t("briefing.series.medicine_delivered", lang),
+         [S("unfinished", t("briefing.series.medicine_open", lang), REQUEST_STATUS["open"], "line"),
+          S("delivered", t("briefing.series.medicine_delivered", lang),
             REQUEST_STATUS["delivered"])]),
     ]
     for name, frame, series in charts:

@@ -1,5 +1,6 @@
-"""今日简报 Daily briefing: known answers for every briefing_* query, worked out by hand from
-tests/fixture/*.csv and tests/fixture_briefing/*.csv; the needs-action rules checked against
+"""今日简报 Daily briefing: known answers for briefing_needs_action and the medicine chart
+(medicine_status_daily), worked out by hand from tests/fixture/*.csv and
+tests/fixture_briefing/*.csv; the needs-action rules checked against
 the queries of the pages that own them on the demo; the page through AppTest (numbers, the
 needs-action list, a date change, English, the empty state, the export button); and the
 privacy test: no name, phone number, patient or room anywhere in the rendered briefing.
@@ -180,16 +181,16 @@ def test_needs_action_on_the_demo_report_day(demo_con):
         (6, "seal_ends_tomorrow", "B5", 33, 1, 33, 1)]
 
 
-# -------------------------------------------------------------------- briefing_medicine_by_day
+# ------------------------------------------------------- the medicine chart (medicine_status_daily)
 
 def medicine(con, buildings=(), date_from=date(2020, 2, 5), date_to=date(2020, 2, 8)):
-    frame = run(con, "briefing_medicine_by_day", compound=C, buildings=list(buildings),
-                date_from=date_from, date_to=date_to)
-    return [(d.date(), o, n) for d, o, n in frame[["day", "medicine_open", "medicine_delivered"]]
+    frame = run(con, "medicine_status_daily", compound=C, buildings=list(buildings),
+                date_from=date_from, date_to=date_to, **config.medicine_params())
+    return [(d.date(), o, n) for d, o, n in frame[["day", "unfinished", "delivered"]]
             .itertuples(index=False)]
 
 
-def test_medicine_by_day_on_the_fixture(fixture_con):
+def test_medicine_chart_on_the_fixture(fixture_con):
     # open at 24:00: M2 from 02-06, M3 from 02-07 (M1 delivered 02-06 10:30, M4 cancelled);
     # delivered that day: M1 on 02-06
     assert medicine(fixture_con) == [
@@ -200,11 +201,7 @@ def test_medicine_by_day_on_the_fixture(fixture_con):
         (date(2020, 2, 8), 1, 0)]
 
 
-def test_medicine_by_day_open_is_the_overviews(fixture_con, own_con):
-    overview = run(fixture_con, "overview_daily", compound=C, buildings=[],
-                   date_from=date(2020, 2, 5), date_to=date(2020, 2, 8), fever_c=config.FEVER_C,
-                   **config.medicine_params())
-    assert [o for _, o, _ in medicine(fixture_con)] == overview["medicine_open"].tolist()
+def test_medicine_chart_on_the_briefing_fixture(own_con):
     # R1 and R2 open at the end of 02-08, R4 delivered that day, R3 cancelled (never counted)
     assert medicine(own_con, date_from=date(2020, 2, 6)) == [
         (date(2020, 2, 6), 0, 0), (date(2020, 2, 7), 0, 0), (date(2020, 2, 8), 2, 1)]
