@@ -11,13 +11,10 @@ from sitrep.i18n import t
 
 f = filters.current()
 lang = f.lang
-date_from, date_to = f.window()          # the 14 days ending on the as-of date
-params = f.params()
-daily = ui.query("overview_daily", **params, date_from=date_from, date_to=date_to,
-                 fever_c=config.FEVER_C, **config.medicine_params())
-medicine = ui.query("medicine_status_daily", **params, date_from=date_from, date_to=date_to,
-                    **config.medicine_params())
-actions = ui.query("briefing_needs_action", **params, as_of=f.as_of, **config.medicine_params(),
+recent = f.params(window="recent")        # the 14 days ending on the as-of date
+daily = ui.query("overview_daily", **recent, fever_c=config.FEVER_C, **config.medicine_params())
+medicine = ui.query("medicine_status_daily", **recent, **config.medicine_params())
+actions = ui.query("briefing_needs_action", **f.params(as_of=True), **config.medicine_params(),
                    gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
 now = config.local_now()
 freshness = ui.query("data_freshness", compound=f.compound, now=now.replace(second=0),

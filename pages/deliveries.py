@@ -12,8 +12,8 @@ f = filters.current()
 lang = f.lang
 ui.heading(f, "page.deliveries")
 
-on_day = {**f.params(), "as_of": f.as_of}
-in_range = {**f.params(), "date_from": f.date_from, "date_to": f.date_to}
+on_day = f.params(as_of=True)
+in_range = f.params(window="range")
 gap_hours = config.DELIVERY_GAP_HOURS
 summary = ui.query("deliveries_day_summary", **on_day, gap_hours=gap_hours).iloc[0]
 split = ui.query("deliveries_by_day_category_source", **in_range)
