@@ -58,8 +58,11 @@ SUMMARY = ["deliveries", "kg", "trips", "trips_not_returned", "hours_out", "firs
 
 
 def summary(con, buildings, as_of):
-    frame = run(con, "deliveries_day_summary", compound=C, buildings=buildings, as_of=as_of)
+    frame = run(con, "deliveries_day_summary", compound=C, buildings=buildings, as_of=as_of,
+                gap_hours=GAP)
     assert len(frame) == 1 and frame["day"][0].date() == as_of
+    # the delivery gap counts from 48 h before 24:00 of the day: the day before, 00:00
+    assert frame["gap_since_at"][0] == datetime.combine(as_of, datetime.min.time()) - pd.Timedelta(days=1)
     return records(frame, SUMMARY)[0]
 
 
