@@ -1,4 +1,7 @@
 # The two commands: `make run` (install, build the demo snapshot if none, start) and `make test`.
+# `make run` asks for the open demo (--open): granted only with no users file and a store that
+# holds nothing but the generated demo; with a users file everyone signs in; with imported data
+# and no users it refuses to start and says why (sitrep/access.py).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -19,7 +22,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 
 run: $(VENV)/.installed
 	$(PY) -m sitrep demo --if-missing
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(PY) -m sitrep serve --port $(PORT) --address $(ADDRESS) --open
 
 test: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

@@ -11,12 +11,10 @@ from sitrep.i18n import t
 
 f = filters.current()
 lang = f.lang
-date_from, date_to = f.window()          # the 14 days ending on the as-of date
-params = f.params()
-daily = ui.query("overview_daily", **params, date_from=date_from, date_to=date_to,
-                 fever_c=config.FEVER_C, **config.medicine_params())
-medicine = ui.query("briefing_medicine_by_day", **params, date_from=date_from, date_to=date_to)
-actions = ui.query("briefing_needs_action", **params, as_of=f.as_of, **config.medicine_params(),
+recent = f.params(window="recent")        # the 14 days ending on the as-of date
+daily = ui.query("overview_daily", **recent, fever_c=config.FEVER_C, **config.medicine_params())
+medicine = ui.query("medicine_status_daily", **recent, **config.medicine_params())
+actions = ui.query("briefing_needs_action", **f.params(as_of=True), **config.medicine_params(),
                    gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
 now = config.local_now()
 freshness = ui.query("data_freshness", compound=f.compound, now=now.replace(second=0),
@@ -90,8 +88,8 @@ with st.container(width=briefing.COLUMN_WIDTH):
         ("hours", daily, [S("volunteer_hours", t("briefing.kpi.volunteer_hours", lang),
                             SERIES["volunteer_hours"])]),
         ("medicine", medicine,
-         [S("medicine_open", t("briefing.series.medicine_open", lang), REQUEST_STATUS["open"], "line"),
-          S("medicine_delivered", t("briefing.series.medicine_delivered", lang),
+         [S("unfinished", t("briefing.series.medicine_open", lang), REQUEST_STATUS["open"], "line"),
+          S("delivered", t("briefing.series.medicine_delivered", lang),
             REQUEST_STATUS["delivered"])]),
     ]
     for name, frame, series in charts:

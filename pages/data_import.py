@@ -4,7 +4,7 @@ freshness and the rejected rows kept in the snapshot are here too."""
 import pandas as pd
 import streamlit as st
 
-from sitrep import config, filters, templates, ui, upload
+from sitrep import config, filters, privacy, session, templates, ui, upload
 from sitrep.i18n import t
 
 f = filters.current()
@@ -38,7 +38,7 @@ if files:
     ui.table(pd.DataFrame(upload.summary_rows(results, lang)), "import_summary", lang,
              columns={c: t(f"import.col.{c}", lang) for c in
                       ("file", "kind", "rows_read", "accepted", "rejected", "duplicates", "refused")})
-    rejections = upload.rejection_rows(results, lang)
+    rejections = upload.rejection_rows(results, lang, personal=privacy.may_see_personal())
     if rejections:
         total = sum(r.rejected for r in results)
         st.markdown(t("import.first_rejected", lang, n=min(len(rejections), 20), total=total))
@@ -47,17 +47,20 @@ if files:
         ui.table(pd.DataFrame(rejections[:20]), "import_rejected_preview", lang,
                  columns={c: t(f"import.col.{c}", lang) for c in
                           ("file", "sheet", "row", "column", "value", "reason")})
-        st.download_button(t("import.report", lang), upload.report_xlsx(results, lang),
+        st.download_button(t("import.report", lang), upload.report_xlsx(results, lang, personal=privacy.may_see_personal()),
                            file_name="rejected_rows.xlsx", key="import_report", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     loadable = sum(r.accepted for r in results)
+    writes = not session.is_open_demo()     # the open demo never writes (sitrep/access.py)
+    if not writes:
+        st.info(t("auth.demo_import", lang))
     with st.container(horizontal=True):
-        confirm = st.button(t("import.confirm", lang, n=loadable), type="primary",
-                            disabled=loadable == 0 and not any(r.rows_read for r in results),
-                            key="import_confirm")
+        confirm = writes and st.button(t("import.confirm", lang, n=loadable), type="primary",
+                                       disabled=loadable == 0 and not any(r.rows_read for r in results),
+                                       key="import_confirm")
         cancel = st.button(t("import.cancel", lang), key="import_cancel")
     if confirm:
-        final = upload.run(folder, f.compound, dry_run=False, who=state.get("_user") or "demo",
+        final = upload.run(folder, f.compound, dry_run=False, who=session.current_user()[0],
                            max_file_mb=config.MAX_FILE_MB)
         state["import_done"] = {"files": len(final), "accepted": sum(r.accepted for r in final),
                                 "rejected": sum(r.rejected for r in final),
@@ -84,8 +87,9 @@ st.subheader(t("import.rejected_kept", lang))
 kinds = st.multiselect(t("import.kinds", lang), list(templates.FILE_NAMES), key="import_kinds",
                        format_func=lambda k: t(f"kind.{k}", lang))
 kept = ui.query("rejected_rows_recent", compound=f.compound, kinds=kinds, limit=500)
-kept["value"] = [upload.mask_value(c, v or "") for c, v in zip(kept["column"], kept["value"], strict=True)]
-kept["reason"] = kept["reason_zh"] if lang == "zh" else kept["reason_en"]
+shown = [upload.shown_rejection(rej, lang, privacy.may_see_personal()) for rej in kept.to_dict("records")]
+kept["value"] = [value for value, _ in shown]
+kept["reason"] = [reason for _, reason in shown]
 ui.table(kept, "import_rejected_kept", lang, columns={
     "imported_at": t("import.col.imported_at", lang), "file": t("import.col.file", lang),
     "sheet": t("import.col.sheet", lang), "row_number": t("import.col.row", lang),

@@ -1,8 +1,6 @@
 """物资配送与出车 Deliveries and the vehicle: what reached the buildings each day (by category
 and source), which sealed households no delivery reached in the last 48 hours, and how busy
 the compound's one vehicle was (trips by purpose, hours out, the as-of day's timeline)."""
-from datetime import datetime, time, timedelta
-
 import streamlit as st
 
 from sitrep import charts, colors, config, filters, privacy, ui
@@ -14,10 +12,11 @@ f = filters.current()
 lang = f.lang
 ui.heading(f, "page.deliveries")
 
-on_day = {**f.params(), "as_of": f.as_of}
-in_range = {**f.params(), "date_from": f.date_from, "date_to": f.date_to}
+on_day = f.params(as_of=True)
+in_range = f.params(window="range")
 gap_hours = config.DELIVERY_GAP_HOURS
-summary = ui.query("deliveries_day_summary", **on_day).iloc[0]
+personal = privacy.may_see_personal()   # a room column's label says what it holds
+summary = ui.query("deliveries_day_summary", **on_day, gap_hours=gap_hours).iloc[0]
 split = ui.query("deliveries_by_day_category_source", **in_range)
 gap_buildings = ui.query("deliveries_gap_by_building", **on_day, gap_hours=gap_hours)
 gap_households = ui.query("deliveries_gap_households", **on_day, gap_hours=gap_hours)
@@ -83,9 +82,8 @@ with st.container(border=True):
 # -- sealed households not reached ------------------------------------------------------------
 with st.container(border=True):
     st.subheader(t("deliveries.section.gap", lang))
-    since = datetime.combine(f.as_of + timedelta(days=1), time()) - timedelta(hours=gap_hours)
     st.caption(t("deliveries.gap_caption", lang, as_of=f.as_of.isoformat(), hours=gap_hours,
-                 since=since.strftime("%Y-%m-%d %H:%M")))
+                 since=summary["gap_since_at"].strftime("%Y-%m-%d %H:%M")))
     if gap_buildings.empty:
         st.info(t("deliveries.no_sealed", lang, as_of=f.as_of.isoformat()))
     else:
@@ -103,7 +101,7 @@ with st.container(border=True):
                 for v in shown["last_delivered_at"]]
             shown["hours_since_delivery"] = [f"{h:.1f}" if h == h else "—" for h in shown["hours_since_delivery"]]
             ui.table(shown, "deliveries_gap", lang, height=min(38 + 35 * len(shown), 360), columns={
-                "room": t("deliveries.col.where", lang),
+                "room": t("deliveries.col.where_unmasked" if personal else "deliveries.col.where", lang),
                 "unit": t("deliveries.col.unit", lang),
                 "last_delivered_at": t("deliveries.col.last_delivery", lang),
                 "hours_since_delivery": t("deliveries.col.hours_since", lang),
@@ -163,7 +161,7 @@ with st.container(border=True):
             "returned": t("deliveries.col.returned", lang),
             "purpose": t("deliveries.col.purpose", lang),
             "destination": t("deliveries.col.destination", lang),
-            "room": t("deliveries.col.address", lang),
+            "room": t("deliveries.col.address_unmasked" if personal else "deliveries.col.address", lang),
             "minutes_out": t("deliveries.col.minutes", lang),
             "driver": t("deliveries.col.driver", lang),
         })

@@ -1,8 +1,6 @@
 """药品需求 Medicine requests: where requests stood at 24:00 of the as-of day, which are overdue
 (oldest first), how long medicine took to arrive against its target, the daily flow over the
 trend range, and the picture by building and by condition."""
-from datetime import timedelta
-
 import streamlit as st
 
 from sitrep import charts, config, filters, ui
@@ -15,17 +13,15 @@ lang = f.lang
 ui.heading(f, "page.medicine")
 
 targets = config.medicine_params()
-scope = {**f.params(), **targets}
-trend_range = {"date_from": f.date_from, "date_to": f.date_to}
 as_of = f.as_of.isoformat()
 
-status = ui.query("medicine_status_daily", **scope, date_from=f.as_of - timedelta(days=1), date_to=f.as_of)
-overdue = ui.query("medicine_overdue_as_of", **scope, as_of=f.as_of)
-by_urgency = ui.query("medicine_delivery_time_by_urgency", **scope, **trend_range)
-by_day = ui.query("medicine_delivery_time_by_day_urgency", **scope, **trend_range)
-flow = ui.query("medicine_status_daily", **scope, **trend_range)
-by_building = ui.query("medicine_requests_by_building", **scope, as_of=f.as_of)
-by_condition = ui.query("medicine_requests_by_condition", **scope, as_of=f.as_of)
+status = ui.query("medicine_status_daily", **f.params(window="change"), **targets)
+overdue = ui.query("medicine_overdue_as_of", **f.params(as_of=True), **targets)
+by_urgency = ui.query("medicine_delivery_time_by_urgency", **f.params(window="range"), **targets)
+by_day = ui.query("medicine_delivery_time_by_day_urgency", **f.params(window="range"), **targets)
+flow = ui.query("medicine_status_daily", **f.params(window="range"), **targets)
+by_building = ui.query("medicine_requests_by_building", **f.params(as_of=True), **targets)
+by_condition = ui.query("medicine_requests_by_condition", **f.params(as_of=True), **targets)
 
 
 def show_codes(frame, **domains):

@@ -7,9 +7,8 @@ from sitrep.i18n import t
 
 f = filters.current()
 lang = f.lang
-date_from, date_to = f.window()
-daily = ui.query("overview_daily", **f.params(), date_from=date_from, date_to=date_to,
-                 fever_c=config.FEVER_C, **config.medicine_params())
+daily = ui.query("overview_daily", **f.params(window="recent"), fever_c=config.FEVER_C,
+                 **config.medicine_params())
 freshness = ui.query("data_freshness", compound=f.compound, now=config.local_now().replace(second=0),
                      stale_hours=config.STALE_HOURS)
 

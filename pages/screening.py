@@ -2,8 +2,6 @@
 building, with its moving average), what was done with each finding and how the cases moved,
 with the key dates (seals, the call for volunteers, confirmed cases, lifts) marked on every
 chart and an alert for buildings whose fever rises above their own recent baseline."""
-from datetime import timedelta
-
 import streamlit as st
 
 from sitrep import charts, config, filters, ui
@@ -19,16 +17,14 @@ f = filters.current()
 lang = f.lang
 ui.heading(f, "page.screening")
 
-params = {**f.params(), "fever_c": config.FEVER_C, "ma_days": MA_DAYS}
+fever = {"fever_c": config.FEVER_C, "ma_days": MA_DAYS}
 # the as-of day and the day before (for the change), whatever the trend range
-today_frame = ui.query("screening_daily", **params, date_from=f.as_of - timedelta(days=1),
-                       date_to=f.as_of)
-daily = ui.query("screening_daily", **params, date_from=f.date_from, date_to=f.date_to)
-by_building = ui.query("screening_fever_by_building_day", **params, date_from=f.date_from,
-                       date_to=f.date_to)
-alerts = ui.query("screening_fever_alert_by_building", **f.params(), as_of=f.as_of,
+today_frame = ui.query("screening_daily", **f.params(window="change"), **fever)
+daily = ui.query("screening_daily", **f.params(window="range"), **fever)
+by_building = ui.query("screening_fever_by_building_day", **f.params(window="range"), **fever)
+alerts = ui.query("screening_fever_alert_by_building", **f.params(as_of=True),
                   fever_c=config.FEVER_C, **config.FEVER_ALERT)
-key_dates = ui.query("screening_key_dates", **f.params(), date_from=f.date_from, date_to=f.date_to)
+key_dates = ui.query("screening_key_dates", **f.params(window="range"))
 
 # -- the as-of day ---------------------------------------------------------------------
 today, yesterday = today_frame.iloc[-1], today_frame.iloc[-2]

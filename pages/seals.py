@@ -1,7 +1,5 @@
 """封控楼层 Sealed floors: which buildings and floors are sealed on a day (replayed day by day
 with a slider), who lives on a floor, where the buildings stand, and how the seals ran."""
-from datetime import timedelta
-
 import streamlit as st
 
 from sitrep import charts, config, filters, privacy, ui
@@ -23,9 +21,9 @@ if f.first_on < f.last_on:
 else:
     day = f.first_on
 
-floors = ui.query("seals_floor_state", **f.params(), day=day)
-today = ui.query("seals_daily", **f.params(), date_from=day - timedelta(days=1), date_to=day)
-plan = ui.query("seals_building_state", **f.params(), day=day)
+floors = ui.query("seals_floor_state", **f.params(as_of=True, day=day))
+today = ui.query("seals_daily", **f.params(window="change", day=day))
+plan = ui.query("seals_building_state", **f.params(as_of=True, day=day))
 
 
 def pick_cell():
@@ -80,7 +78,7 @@ else:
     if cell:
         building, floor = figures.parse_cell(cell)
         households = ui.query("seals_floor_households", compound=f.compound, building=building,
-                              floor=floor, day=day, fever_c=config.FEVER_C)
+                              floor=floor, as_of=day, fever_c=config.FEVER_C)
         summary = figures.cell_summary(cell, floors, plan)
         st.caption(t("seals.drill_caption", lang, cell=figures.cell_label(cell, lang),
                      state=t(f"seals.state.{summary['seal_state']}", lang),
@@ -91,8 +89,8 @@ else:
         ui.table(shown, "seals_households", lang, columns=columns, height=300)
 
     # How the seals ran over the trend range.
-    intervals = ui.query("seals_intervals", **f.params(), date_from=f.date_from, date_to=f.date_to)
-    daily = ui.query("seals_daily", **f.params(), date_from=f.date_from, date_to=f.date_to)
+    intervals = ui.query("seals_intervals", **f.params(window="range"))
+    daily = ui.query("seals_daily", **f.params(window="range"))
     timeline_col, trend_col = st.columns(2, gap="medium")
     with timeline_col:
         if intervals.empty:

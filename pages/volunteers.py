@@ -1,8 +1,6 @@
 """志愿者工时 Volunteer hours: who is on duty and for how long, where the hours go (group,
 kind of volunteer, task), who carries the load and who is past a fatigue limit, whether
 every building's door was guarded, and how many hours were worked inside sealed buildings."""
-from datetime import timedelta
-
 import streamlit as st
 
 from sitrep import charts, config, filters, privacy, ui
@@ -17,19 +15,19 @@ lang = f.lang
 ui.heading(f, "page.volunteers")
 
 as_of = f.as_of.isoformat()
-span = {"date_from": f.date_from, "date_to": f.date_to}
+span = f.params(window="range")
 dates = {"date_from": f.date_from.isoformat(), "date_to": f.date_to.isoformat()}
 fatigue_limits = {"day_hours": config.FATIGUE["day_hours"], "days": config.FATIGUE["days_without_rest"],
                   "week_hours": config.FATIGUE["week_hours"]}
 
-daily = ui.query("volunteers_daily", **f.params(), date_from=f.as_of - timedelta(days=1), date_to=f.as_of)
-fatigue = ui.query("volunteers_fatigue", **f.params(), as_of=f.as_of, **config.FATIGUE)
-by_day = ui.query("volunteers_hours_by_day_group", **f.params(), **span)
-by_kind = ui.query("volunteers_hours_by_kind", **f.params(), **span)
-by_task = ui.query("volunteers_hours_by_task", **f.params(), **span)
-top = ui.query("volunteers_top_by_hours", **f.params(), **span, top=TOP)
-guard = ui.query("volunteers_guard_coverage_by_building_day", **f.params(), **span)
-sealed = ui.query("volunteers_sealed_hours_by_group", **f.params(), **span)
+daily = ui.query("volunteers_daily", **f.params(window="change"))
+fatigue = ui.query("volunteers_fatigue", **f.params(as_of=True), **config.FATIGUE)
+by_day = ui.query("volunteers_hours_by_day_group", **span)
+by_kind = ui.query("volunteers_hours_by_kind", **span)
+by_task = ui.query("volunteers_hours_by_task", **span)
+top = ui.query("volunteers_top_by_hours", **span, top=TOP)
+guard = ui.query("volunteers_guard_coverage_by_building_day", **span)
+sealed = ui.query("volunteers_sealed_hours_by_group", **span)
 
 
 def code_label(domain: str, code: str) -> str:

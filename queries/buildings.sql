@@ -8,8 +8,7 @@ buildings as (
 
 households as (
     select building, count(*) as households
-    from households
-    where compound = $compound
+    from scoped_households($compound, [])
     group by building
 ),
 

@@ -7,21 +7,9 @@
 -- has code null. kg counts only quantities with a weight (斤, 公斤).
 with
 
-buildings as (
-    select building
-    from buildings
-    where compound = $compound
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], building))
-),
-
 deliveries as (
-    select deliveries.delivered_at::date as day, deliveries.category, deliveries.source,
-        deliveries.kg
-    from deliveries
-    join buildings using (building)
-    where deliveries.compound = $compound
-        and deliveries.delivered_at >= $date_from::date
-        and deliveries.delivered_at < $date_to::date + 1
+    select day, category, source, kg
+    from deliveries_in_scope($compound, $buildings, $date_from, $date_to)
 ),
 
 by_category as (

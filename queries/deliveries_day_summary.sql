@@ -1,37 +1,22 @@
 -- The as-of day at a glance: deliveries and kg that reached the buildings, and how much the
--- one vehicle went out (trips, hours out, first departure, last return).
+-- one vehicle went out (trips, hours out, first departure, last return); and since when a
+-- delivery counts for the delivery gap.
 -- Grain: one row, for $as_of.
--- Parameters: $compound, $buildings (empty list = all), $as_of.
+-- Parameters: $compound, $buildings (empty list = all), $as_of, $gap_hours.
 -- kg counts only quantities with a weight (斤, 公斤); 份, 箱 and 袋 count as deliveries only.
--- A trip belongs to the day it departed; hours out add up (returned_at - departed_at) of the
--- trips that have a return time. With a building filter a trip counts only when its address
--- is in one of the buildings (a trip without an address only when no filter is set).
+-- Hours out add up (returned_at - departed_at) of the trips that have a return time.
+-- Deliveries, trips (trips_in_scope) and gap_since_at (delivery_gap_since) follow the shared
+-- rules (queries/rules/).
 with
 
-buildings as (
-    select building
-    from buildings
-    where compound = $compound
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], building))
-),
-
 deliveries as (
-    select deliveries.kg
-    from deliveries
-    join buildings using (building)
-    where deliveries.compound = $compound
-        and deliveries.delivered_at >= $as_of::date
-        and deliveries.delivered_at < $as_of::date + 1
+    select kg
+    from deliveries_in_scope($compound, $buildings, $as_of, $as_of)
 ),
 
 trips as (
-    select vehicle_trips.departed_at, vehicle_trips.returned_at
-    from vehicle_trips
-    where vehicle_trips.compound = $compound
-        and vehicle_trips.departed_at >= $as_of::date
-        and vehicle_trips.departed_at < $as_of::date + 1
-        and (len($buildings::varchar[]) = 0
-             or list_contains($buildings::varchar[], vehicle_trips.building))
+    select departed_at, returned_at
+    from trips_in_scope($compound, $buildings, $as_of, $as_of)
 ),
 
 delivery_totals as (
@@ -58,7 +43,8 @@ final as (
         trip_totals.trips_not_returned,
         trip_totals.hours_out,
         trip_totals.first_departed_at,
-        trip_totals.last_returned_at
+        trip_totals.last_returned_at,
+        delivery_gap_since($as_of, $gap_hours) as gap_since_at
     from delivery_totals
     cross join trip_totals
 )

@@ -3,43 +3,25 @@
 -- requests delivered on each day from $date_from to $date_to (by the day delivered).
 -- Grain: one row per day delivered and urgency (days without a delivery have no row).
 -- Parameters: $compound, $buildings (empty list = all), $date_from, $date_to,
---   $urgent_hours, $normal_hours (delivery targets; delivered at the target counts as met).
+--   $urgent_hours, $normal_hours (delivery targets).
+-- Delivered, hours and met (at the target counts) as the shared rule medicine_deliveries
+-- has them (queries/rules/).
 with
 
-urgencies as (
-    select * from (values ('urgent', $urgent_hours), ('normal', $normal_hours))
-        as urgencies (urgency, target_hours)
-),
-
-buildings as (
-    select building
-    from buildings
-    where compound = $compound
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], building))
-),
-
 delivered as (
-    select
-        medicine_requests.fulfilled_at::date as day,
-        case when medicine_requests.urgency = 'urgent' then 'urgent' else 'normal' end as urgency,
-        date_diff('minute', medicine_requests.requested_at, medicine_requests.fulfilled_at) / 60.0
-            as hours
-    from medicine_requests
-    join buildings using (building)
-    where medicine_requests.compound = $compound
-        and medicine_requests.fulfilled_at >= $date_from::date
-        and medicine_requests.fulfilled_at < $date_to::date + 1
+    select day, urgency, target_hours, hours_to_deliver, is_met
+    from medicine_deliveries($compound, $buildings, $date_from, $date_to,
+                             $urgent_hours, $normal_hours)
 ),
 
 day_stats as (
-    select delivered.day, delivered.urgency, urgencies.target_hours,
+    select day, urgency, target_hours,
         count(*) as delivered,
-        quantile_cont(delivered.hours, 0.5) as median_hours,
-        quantile_cont(delivered.hours, 0.9) as p90_hours,
-        count(*) filter (where delivered.hours <= urgencies.target_hours) as met
+        quantile_cont(hours_to_deliver, 0.5) as median_hours,
+        quantile_cont(hours_to_deliver, 0.9) as p90_hours,
+        count(*) filter (where is_met) as met
     from delivered
-    join urgencies using (urgency)
-    group by delivered.day, delivered.urgency, urgencies.target_hours
+    group by day, urgency, target_hours
 ),
 
 final as (

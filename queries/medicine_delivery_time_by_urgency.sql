@@ -3,42 +3,32 @@
 -- the target, over the requests delivered from $date_from to $date_to (by the day delivered).
 -- Grain: one row per urgency (urgent, normal), also when none was delivered.
 -- Parameters: $compound, $buildings (empty list = all), $date_from, $date_to,
---   $urgent_hours, $normal_hours (delivery targets; delivered at the target counts as met).
+--   $urgent_hours, $normal_hours (delivery targets).
+-- Delivered, hours and met (at the target counts) as the shared rule medicine_deliveries
+-- has them (queries/rules/).
 with
 
 urgencies as (
-    select * from (values ('urgent', 1, $urgent_hours), ('normal', 2, $normal_hours))
-        as urgencies (urgency, sort_order, target_hours)
-),
-
-buildings as (
-    select building
-    from buildings
-    where compound = $compound
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], building))
+    -- both urgencies, also when none was delivered, with their targets (the shared rule)
+    select urgency, sort_order,
+        medicine_target_hours(urgency, $urgent_hours, $normal_hours) as target_hours
+    from (values ('urgent', 1), ('normal', 2)) as urgencies (urgency, sort_order)
 ),
 
 delivered as (
-    select
-        case when medicine_requests.urgency = 'urgent' then 'urgent' else 'normal' end as urgency,
-        date_diff('minute', medicine_requests.requested_at, medicine_requests.fulfilled_at) / 60.0
-            as hours
-    from medicine_requests
-    join buildings using (building)
-    where medicine_requests.compound = $compound
-        and medicine_requests.fulfilled_at >= $date_from::date
-        and medicine_requests.fulfilled_at < $date_to::date + 1
+    select urgency, hours_to_deliver, is_met
+    from medicine_deliveries($compound, $buildings, $date_from, $date_to,
+                             $urgent_hours, $normal_hours)
 ),
 
 urgency_stats as (
-    select delivered.urgency,
+    select urgency,
         count(*) as delivered,
-        quantile_cont(delivered.hours, 0.5) as median_hours,
-        quantile_cont(delivered.hours, 0.9) as p90_hours,
-        count(*) filter (where delivered.hours <= urgencies.target_hours) as met
+        quantile_cont(hours_to_deliver, 0.5) as median_hours,
+        quantile_cont(hours_to_deliver, 0.9) as p90_hours,
+        count(*) filter (where is_met) as met
     from delivered
-    join urgencies using (urgency)
-    group by delivered.urgency
+    group by urgency
 ),
 
 final as (

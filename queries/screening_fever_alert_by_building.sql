@@ -8,19 +8,13 @@
 with
 
 buildings as (
-    select building
-    from buildings
-    where compound = $compound
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], building))
+    select building from scoped_buildings($compound, $buildings)
 ),
 
 fever_screenings as (
-    select screenings.building, screenings.date as day
-    from screenings
-    join buildings using (building)
-    where screenings.compound = $compound
-        and screenings.max_temp_c >= $fever_c
-        and screenings.date between $as_of::date - $baseline_days::integer and $as_of::date
+    select building, day
+    from screenings_in_scope($compound, $buildings, $as_of::date - $baseline_days::integer, $as_of)
+    where has_fever(max_temp_c, $fever_c)
 ),
 
 counts as (

@@ -7,30 +7,20 @@
 with
 
 days as (
-    select unnest(generate_series(
-        $date_from::date - ($ma_days - 1)::integer, $date_to::date, interval 1 day))::date as day
+    -- from the first day the moving average of $date_from looks back to
+    select day from day_range(days_ending_from($date_from, $ma_days), $date_to)
 ),
 
 buildings as (
-    select building
-    from buildings
-    where compound = $compound
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], building))
-),
-
-screenings as (
-    select screenings.date as day, screenings.building, screenings.room, screenings.max_temp_c
-    from screenings
-    join buildings using (building)
-    where screenings.compound = $compound
-        and screenings.date between $date_from::date - ($ma_days - 1)::integer and $date_to::date
+    select building from scoped_buildings($compound, $buildings)
 ),
 
 screening_counts as (
     select building, day,
-        count(*) filter (where max_temp_c >= $fever_c) as fever,
+        count(*) filter (where has_fever(max_temp_c, $fever_c)) as fever,
         count(distinct room) as households_screened
-    from screenings
+    from screenings_in_scope($compound, $buildings, days_ending_from($date_from, $ma_days),
+                             $date_to)
     group by building, day
 ),
 

@@ -3,7 +3,7 @@
 -- Grain: one row per day and kind of event, from $date_from to $date_to.
 -- Parameters: $compound, $buildings (empty list = all), $date_from, $date_to.
 -- kind: lockdown (compounds.lockdown_from), seal (seals.sealed_from), volunteer_call,
---   confirmed (the day a case became confirmed, replayed from case_events), unseal
+--   confirmed (the day a case became confirmed: case_states' is_newly_confirmed), unseal
 --   (seals.sealed_until: open that day), reopen (compounds.lockdown_until).
 -- The call for volunteers is the first joined_on of a Party-member or Lei Feng volunteer
 -- outside the task force: the task force and the hospital doctors were posted the day before
@@ -12,13 +12,6 @@
 -- items: how many (buildings sealed or lifted, cases confirmed); buildings: which, A1 B5 ...
 with
 
-buildings as (
-    select building
-    from buildings
-    where compound = $compound
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], building))
-),
-
 compound as (
     select lockdown_from, lockdown_until
     from compounds
@@ -26,10 +19,10 @@ compound as (
 ),
 
 seals as (
-    select seals.building, seals.sealed_from, seals.sealed_until
+    select building, sealed_from, sealed_until
     from seals
-    join buildings using (building)
-    where seals.compound = $compound
+    where compound = $compound
+        and building in (select building from scoped_buildings($compound, $buildings))
 ),
 
 volunteer_call as (
@@ -40,22 +33,10 @@ volunteer_call as (
         and not coalesce(task_force, false)
 ),
 
-case_events as (
-    select case_events.case_id, cases.building, case_events.class,
-        -- a class counts from its report date (an update without one: the case's first report)
-        coalesce(case_events.reported_on, min(case_events.reported_on) over (
-            partition by case_events.case_id)) as class_on
-    from case_events
-    join cases using (compound, case_id)
-    join buildings on buildings.building = cases.building
-    where case_events.compound = $compound
-),
-
 confirmed as (
-    select case_id, any_value(building) as building, min(class_on) as day
-    from case_events
-    where class = 'confirmed'
-    group by case_id
+    select day, case_id, building
+    from case_states($compound, $buildings, $date_from, $date_to)
+    where is_newly_confirmed
 ),
 
 events as (

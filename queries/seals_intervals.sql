@@ -7,53 +7,47 @@
 -- interval to the range for drawing (bar_until exclusive: the seal ends at the start of that day).
 with
 
-buildings as (
-    select building, floors
-    from buildings
-    where compound = $compound
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], building))
-),
-
 households as (
-    select households.building, households.floor
-    from households
-    join buildings using (building)
-    where households.compound = $compound
+    select building, floor
+    from scoped_households($compound, $buildings)
 ),
 
 seals as (
-    select seals.building, seals.floor, seals.sealed_from, seals.sealed_until, seals.reason
-    from seals
-    join buildings using (building)
-    where seals.compound = $compound
-        and seals.sealed_from <= $date_to::date
-        and (seals.sealed_until is null or $date_from::date < seals.sealed_until)
+    -- in force on at least one day of the range (the shared rule, queries/rules/)
+    select building, floor, sealed_from, sealed_until, reason
+    from seals_in_force($compound, $buildings, $date_from, $date_to)
+),
+
+seal_households as (
+    -- the households each seal shuts in (seal_floors: a whole-building seal, every floor)
+    select seal_floors.building, seal_floors.sealed_from,
+        case when not seal_floors.is_whole_building then seal_floors.floor end as floor,
+        count(households.floor) as households
+    from seal_floors($compound, $buildings, $date_from, $date_to) as seal_floors
+    left join households
+        on households.building = seal_floors.building
+        and households.floor = seal_floors.floor
+    group by all
 ),
 
 numbered as (
     -- consecutive floors sealed together share floor - row_number (gaps and islands)
-    select *,
-        floor - row_number() over (
-            partition by building, sealed_from, sealed_until, reason order by floor) as run
+    select seals.*, coalesce(seal_households.households, 0) as households,
+        seals.floor - row_number() over (
+            partition by seals.building, seals.sealed_from, seals.sealed_until, seals.reason
+            order by seals.floor) as run
     from seals
+    left join seal_households
+        on seal_households.building = seals.building
+        and seal_households.sealed_from = seals.sealed_from
+        and seal_households.floor is not distinct from seals.floor
 ),
 
 intervals as (
     select building, sealed_from, sealed_until, reason,
-        min(floor) as floor_from, max(floor) as floor_to
+        min(floor) as floor_from, max(floor) as floor_to, sum(households)::bigint as households
     from numbered
     group by building, sealed_from, sealed_until, reason, run
-),
-
-interval_households as (
-    select intervals.building, intervals.floor_from, intervals.sealed_from,
-        count(households.floor) as households
-    from intervals
-    left join households
-        on households.building = intervals.building
-        and (intervals.floor_from is null
-             or households.floor between intervals.floor_from and intervals.floor_to)
-    group by intervals.building, intervals.floor_from, intervals.sealed_from
 ),
 
 final as (
@@ -65,14 +59,10 @@ final as (
         intervals.sealed_from,
         intervals.sealed_until,
         intervals.reason,
-        interval_households.households,
+        intervals.households,
         greatest(intervals.sealed_from, $date_from::date) as bar_from,
         least(coalesce(intervals.sealed_until, $date_to::date + 1), $date_to::date + 1) as bar_until
     from intervals
-    join interval_households
-        on interval_households.building = intervals.building
-        and interval_households.floor_from is not distinct from intervals.floor_from
-        and interval_households.sealed_from = intervals.sealed_from
     order by regexp_extract(intervals.building, '^[A-Z]+'),
         try_cast(regexp_extract(intervals.building, '\d+$') as integer), intervals.building,
         intervals.floor_from nulls first, intervals.sealed_from

@@ -1,24 +1,18 @@
 -- How busy was the one vehicle each day: trips, hours out, first departure, last return?
 -- Grain: one row per day from $date_from to $date_to (days without a trip give 0).
 -- Parameters: $compound, $buildings (empty list = all), $date_from, $date_to.
--- A trip belongs to the day it departed; hours out add up (returned_at - departed_at) of the
--- trips with a return time. With a building filter a trip counts only when its address is in
--- one of the buildings (a trip without an address only when no filter is set).
+-- Hours out add up (returned_at - departed_at) of the trips with a return time. Which trips
+-- count on which day is the shared rule trips_in_scope (queries/rules/): the day it departed;
+-- with a building filter, only a trip whose address is in one of the buildings.
 with
 
 days as (
-    select unnest(generate_series($date_from::date, $date_to::date, interval 1 day))::date as day
+    select day from day_range($date_from, $date_to)
 ),
 
 trips as (
-    select vehicle_trips.departed_at::date as day, vehicle_trips.departed_at,
-        vehicle_trips.returned_at
-    from vehicle_trips
-    where vehicle_trips.compound = $compound
-        and vehicle_trips.departed_at >= $date_from::date
-        and vehicle_trips.departed_at < $date_to::date + 1
-        and (len($buildings::varchar[]) = 0
-             or list_contains($buildings::varchar[], vehicle_trips.building))
+    select day, departed_at, returned_at
+    from trips_in_scope($compound, $buildings, $date_from, $date_to)
 ),
 
 daily as (

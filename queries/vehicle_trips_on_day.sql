@@ -4,8 +4,8 @@
 -- `driver` is the driver's name from the volunteer register (as typed when it matches no
 -- volunteer); `room` is personal. Pages mask both. A trip without a return time is shown as
 -- out until the end of the day (`ends_at`), flagged by `is_returned`.
--- With a building filter a trip counts only when its address is in one of the buildings
--- (a trip without an address only when no filter is set).
+-- Which trips count is the shared rule trips_in_scope (queries/rules/): with a building
+-- filter, only a trip whose address is in one of the buildings.
 with
 
 volunteers as (
@@ -15,13 +15,8 @@ volunteers as (
 ),
 
 trips as (
-    select vehicle_trips.*
-    from vehicle_trips
-    where vehicle_trips.compound = $compound
-        and vehicle_trips.departed_at >= $as_of::date
-        and vehicle_trips.departed_at < $as_of::date + 1
-        and (len($buildings::varchar[]) = 0
-             or list_contains($buildings::varchar[], vehicle_trips.building))
+    select *
+    from trips_in_scope($compound, $buildings, $as_of, $as_of)
 ),
 
 final as (

@@ -5,14 +5,8 @@
 with
 
 shifts as (
-    select
-        coalesce(shifts.volunteer_id, shifts.volunteer) as volunteer_key,
-        shifts.task,
-        shifts.hours
-    from shifts
-    where shifts.compound = $compound
-        and shifts.date between $date_from::date and $date_to::date
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], shifts.building))
+    select volunteer_key, task, hours
+    from shifts_in_scope($compound, $buildings, $date_from, $date_to)
 ),
 
 final as (

@@ -2,27 +2,14 @@
 -- Grain: one row per volunteer, the $top with the most hours, most first.
 -- Parameters: $compound, $buildings (empty list = all), $date_from, $date_to, $top.
 -- A volunteer is the register's volunteer_id, or the name as typed when it did not resolve
--- (volunteer_id null, group and kind 'unresolved'). `name` is personal: the page masks it.
--- With a building filter, only shifts that name a building in the filter count.
+-- (volunteer_id null, group and kind 'unresolved'); with a building filter, only shifts
+-- naming one of its buildings count: the shared rule shifts_in_scope (queries/rules/).
+-- `name` is personal: the page masks it.
 with
 
 shifts as (
-    select
-        shifts.date as day,
-        shifts.volunteer_id,
-        shifts.volunteer,
-        coalesce(shifts.volunteer_id, shifts.volunteer) as volunteer_key,
-        shifts.hours
-    from shifts
-    where shifts.compound = $compound
-        and shifts.date between $date_from::date and $date_to::date
-        and (len($buildings::varchar[]) = 0 or list_contains($buildings::varchar[], shifts.building))
-),
-
-volunteers as (
-    select volunteer_id, name, kind, "group"
-    from volunteers
-    where compound = $compound
+    select day, volunteer_id, volunteer_key, name, "group", kind, hours
+    from shifts_in_scope($compound, $buildings, $date_from, $date_to)
 ),
 
 days_worked as (
@@ -43,7 +30,9 @@ totals as (
 ),
 
 people as (
-    select volunteer_key, any_value(volunteer_id) as volunteer_id, any_value(volunteer) as typed
+    -- one volunteer_key is one register entry, or one name as typed
+    select volunteer_key, any_value(volunteer_id) as volunteer_id, any_value(name) as name,
+        any_value("group") as "group", any_value(kind) as kind
     from shifts
     group by volunteer_key
 ),
@@ -51,16 +40,15 @@ people as (
 final as (
     select
         people.volunteer_id,
-        coalesce(volunteers.name, people.typed) as name,
-        coalesce(volunteers."group", 'unresolved') as "group",
-        coalesce(volunteers.kind, 'unresolved') as kind,
+        people.name,
+        people."group",
+        people.kind,
         round(totals.hours, 1) as hours,
         totals.days_worked,
         round(totals.longest_day, 1) as longest_day,
         totals.shifts
     from totals
     join people using (volunteer_key)
-    left join volunteers using (volunteer_id)
     order by totals.hours desc, totals.volunteer_key
     limit $top
 )

@@ -245,7 +245,8 @@ def _vm_hwm_mb(pid: int) -> float:
 
 def server_memory(store_dir=None) -> dict:
     """The dashboard server's peak RSS (VmHWM) after rendering every page of the demo in Chromium
-    (a copy of the store, demo mode), then after each of the importer's two largest inputs is
+    (`python -m sitrep serve` on a copy of the store, a commander signed in), then after each of
+    the importer's two largest inputs is
     previewed and imported through the import page: a 20 MB medicine CSV (the per-row path of an
     updatable kind) and an XLSX at the cell limit."""
     import shutil
@@ -254,7 +255,7 @@ def server_memory(store_dir=None) -> dict:
 
     from playwright.sync_api import sync_playwright
 
-    from . import briefing
+    from . import briefing, sessions
     from .config import MAX_CELLS
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -267,13 +268,14 @@ def server_memory(store_dir=None) -> dict:
         cells_rows = MAX_CELLS // len(DELIVERY_HEADER) - 1
         write_xlsx_file(workbook, DELIVERY_HEADER, _delivery, cells_rows)
         out = {}
-        with briefing.Dashboard(folder / "store") as server, sync_playwright() as pw:
+        # (served as `make run` serves a store with users: a commander signed in sees every page)
+        with briefing.Dashboard(folder / "store", role="commander") as server, sync_playwright() as pw:
             url = server.wait()
             browser = pw.chromium.launch(executable_path=briefing.find_chromium(None), args=briefing.BROWSER_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_cookies([{"name": sessions.COOKIE, "value": server.cookie, "url": url}])
+            page = context.new_page()
             for spec in PAGES:
-                if spec.name == "audit":
-                    continue
                 page.goto(f"{url}/{spec.name}")
                 page.wait_for_selector("h1", timeout=120_000)
                 page.wait_for_function(_SETTLED, timeout=120_000)
@@ -326,12 +328,81 @@ def briefing_export_times(store_dir=None, runs: int = 3) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         cold = [once(tmp) for _ in range(runs)]
-        with briefing.Dashboard(store_dir) as server:
+        with briefing.Dashboard(store_dir, open_demo=True) as server:
             url = server.wait()
             once(tmp, "--url", url)
             warm = [once(tmp, "--url", url) for _ in range(runs)]
     return {"cold_s": round(statistics.median(cold), 2), "warm_s": round(statistics.median(warm), 2),
             "runs": runs}
+
+
+def sign_in_timing(runs: int = 15) -> dict:
+    """Seconds for a wrong password with a real user name and with an unknown one (medians of
+    `runs`, interleaved): in `auth.authenticate` and through a running server's sign-in form
+    over HTTP. Equal costs mean a name cannot be found by timing (issue 10)."""
+    import re
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+    from http.cookiejar import CookieJar
+    from pathlib import Path
+    from urllib.parse import urlencode
+
+    from . import auth, briefing
+
+    with tempfile.TemporaryDirectory() as tmp:
+        users = Path(tmp) / "users.toml"
+        saved = os.environ.get("SITREP_USERS")
+        os.environ["SITREP_USERS"] = str(users)
+        try:
+            auth.add_user("bench", "staff", "bench-password")
+            direct = {"known": [], "unknown": []}
+            for i in range(runs):
+                for kind, name in (("known", "bench"), ("unknown", f"nobody{i}")):
+                    started = time.perf_counter()
+                    auth.authenticate(name, f"wrong-{i}")   # a lock-out after 5 costs the same
+                    direct[kind].append(time.perf_counter() - started)
+        finally:
+            if saved is None:
+                os.environ.pop("SITREP_USERS", None)
+            else:
+                os.environ["SITREP_USERS"] = saved
+        port = briefing.free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "SITREP_USERS": str(users)}
+        proc = subprocess.Popen([sys.executable, "-m", "sitrep", "serve", "--port", str(port), "--address",
+                                 "127.0.0.1", "--no-file-watcher"], cwd=store.REPO, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            http = {"known": [], "unknown": []}
+            for i in range(runs):
+                for kind, name in (("known", "bench"), ("unknown", f"stranger{i}")):
+                    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+                    csrf = re.search(r'name="csrf" value="(\w+)"', opener.open(url + "/signin").read().decode())[1]
+                    body = urlencode({"name": name, "password": f"wrong-{i}", "csrf": csrf, "next": "/"}).encode()
+                    started = time.perf_counter()
+                    try:
+                        opener.open(urllib.request.Request(url + "/signin", data=body))
+                    except OSError:
+                        pass                           # 401: a wrong password
+                    http[kind].append(time.perf_counter() - started)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    def med(values):
+        return round(statistics.median(values) * 1000, 1)
+
+    return {"runs": runs, "authenticate_known_ms": med(direct["known"]),
+            "authenticate_unknown_ms": med(direct["unknown"]), "http_known_ms": med(http["known"]),
+            "http_unknown_ms": med(http["unknown"])}
 
 
 def main(args) -> int:
@@ -342,10 +413,11 @@ def main(args) -> int:
         print("no snapshot: run `python -m sitrep demo` first")
         return 1
     _as_a_running_server()
-    from .auth import pages_for
+    from .auth import OPEN_PAGES
 
-    # the pages of demo mode (no sign-in); the audit page, commanders only, reads a small file
-    open_pages = pages_for(None)
+    os.environ["SITREP_OPEN"] = "1"     # the pages of the open demo; the audit page (commanders) reads a small file
+    os.environ["SITREP_USERS"] = "/nonexistent/sitrep-bench-users.toml"   # open: no users file
+    open_pages = OPEN_PAGES
     results = {spec.name: render_times(spec.path, args.runs) for spec in PAGES if spec.name in open_pages}
     report = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
               f"{os.cpu_count()} cores, Python {platform.python_version()}",
@@ -357,6 +429,10 @@ def main(args) -> int:
         report["briefing_export"] = exp = briefing_export_times(args.store, min(args.runs, 3))
         print(f"briefing export (command to PNG + PDF): cold dashboard {exp['cold_s']} s, "
               f"running dashboard (--url) {exp['warm_s']} s (median of {exp['runs']})")
+    report["sign_in"] = sign = sign_in_timing()
+    print(f"sign-in with a wrong password (median of {sign['runs']}): real name "
+          f"{sign['authenticate_known_ms']} ms, unknown name {sign['authenticate_unknown_ms']} ms in "
+          f"authenticate(); through the server's form {sign['http_known_ms']} ms vs {sign['http_unknown_ms']} ms")
     if args.import_rows:
         report["import"] = imp = import_throughput(args.import_rows)
         print(f"import {imp['rows']:,} rows ({imp['csv_mb']} MB): importer {imp['importer_s']} s "

@@ -1,8 +1,9 @@
 """The daily briefing as an image: the briefing page of a running dashboard, opened in
 headless Chromium and saved as a PNG (1080 px wide, the whole page) and an A4 PDF.
 
-`python -m sitrep briefing` starts a dashboard of its own (`Dashboard`, in demo mode: the
-briefing shows counts by building only, so no sign-in is needed) or uses `--url`; the
+`python -m sitrep briefing` starts a dashboard of its own (`Dashboard`: a private users file
+with one briefing-role user, so no password is needed; the briefing shows counts by building
+only) or uses `--url` (an open demo dashboard); the
 briefing page's button calls `export_here()` against the dashboard it runs in (or, when users
 are configured, against a dashboard of its own). The page also takes its text helpers from
 here (`scope`, `freshness_lines`, `action_items`).
@@ -147,28 +148,44 @@ def free_port() -> int:
 
 
 class Dashboard:
-    """`streamlit run dashboard.py` on a free loopback port, for the export alone.
+    """`python -m sitrep serve` on a free loopback port, for the export alone.
 
-    It runs in demo mode (SITREP_USERS points at a file that does not exist): the export needs
-    no sign-in, and demo mode masks personal data everywhere (the briefing shows none anyway).
-    It listens on 127.0.0.1 only and lives as long as the export. `wait()` returns once it
-    answers, so the browser can start while the dashboard boots.
+    It needs no password: it serves with a users file of its own, in a private temporary
+    folder, holding one user of the briefing role (the briefing page only, no personal data)
+    whose password nobody knows; the export's browser gets a session made for that user
+    (`cookie`). So it works on any store, a deployment with real data and users included.
+    With `open_demo`, it is the open demo instead (`serve --open`: the demo store, no
+    users file), for a `--url` export to use. It listens on 127.0.0.1 only and lives as long as
+    the export. `wait()` returns once it answers, so the browser can start while it boots.
     """
 
-    def __init__(self, store: str | os.PathLike | None = None):
+    USER = "briefing-export"
+
+    def __init__(self, store: str | os.PathLike | None = None, *, open_demo: bool = False,
+                 role: str = "briefing"):
+        """`role`: the role of its one user (the bench renders every page as a commander)."""
+        from . import auth, sessions
+
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._tmp = tempfile.TemporaryDirectory(prefix="sitrep-briefing-")
-        env = {**os.environ, "SITREP_USERS": str(Path(self._tmp.name) / "no-users.toml")}
+        env = {k: v for k, v in os.environ.items() if k not in ("SITREP_USERS", "SITREP_OPEN")}
+        self.cookie: str | None = None
+        if not open_demo:
+            import tomli_w
+
+            users = Path(self._tmp.name) / "users.toml"
+            entry = {"role": role, "password_hash": auth.DUMMY_HASH}
+            users.write_text(tomli_w.dumps({"users": {self.USER: entry}}), encoding="utf-8")
+            env["SITREP_USERS"] = str(users)
+            self.cookie = sessions.create(self.USER, role, auth.stamp(entry), db=sessions.db_path(users))
         if store:
             env["SITREP_STORE"] = str(Path(store).resolve())
         self._log_path = Path(self._tmp.name) / "streamlit.log"
         self._log = open(self._log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
+            [sys.executable, "-m", "sitrep", "serve", "--port", str(self.port), "--address", "127.0.0.1",
+             "--no-file-watcher", *(["--open"] if open_demo else [])],
             cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait(self, timeout_s: float = 60) -> str:
@@ -203,8 +220,8 @@ class Dashboard:
 
 @contextlib.contextmanager
 def dashboard(store: str | os.PathLike | None = None, timeout_s: float = 60) -> Iterator[str]:
-    """A Dashboard of the export's own, started and answering; yields its URL."""
-    with Dashboard(store) as server:
+    """The open demo on a dashboard of the export's own, started and answering; yields its URL."""
+    with Dashboard(store, open_demo=True) as server:
         yield server.wait(timeout_s)
 
 
@@ -276,10 +293,13 @@ class Renderer:
 
     def render(self, base_url: str, *, as_of: date | None = None, buildings=(), lang: str = "zh",
                png: str | os.PathLike | None = None, pdf: str | os.PathLike | None = None,
-               timeout_s: float = 60) -> Export:
+               timeout_s: float = 60, cookie: str | None = None) -> Export:
+        """`cookie`: a session token for the dashboard (Dashboard.cookie)."""
         import json
 
         from playwright.sync_api import Error as PlaywrightError
+
+        from .sessions import COOKIE
 
         started = time.perf_counter()
         url = page_url(base_url, as_of=as_of, buildings=buildings, lang=lang)
@@ -287,6 +307,9 @@ class Renderer:
         context = self.browser.new_context(viewport={"width": LAYOUT_WIDTH, "height": 900},
                                            device_scale_factor=SCALE)
         try:
+            if cookie:
+                context.add_cookies([{"name": COOKIE, "value": cookie, "url": base_url,
+                                      "httpOnly": True, "sameSite": "Strict"}])
             context.add_init_script(_INIT_SCRIPT % json.dumps(_EXPORT_CSS))
             page = context.new_page()
             page.emulate_media(media="screen")
@@ -367,17 +390,17 @@ def own_url() -> str:
 
 
 def export_here(f) -> Export:
-    """The page's button: the same export, against this dashboard when it runs open (demo
-    mode), else against a dashboard of the export's own (a signed-in viewer's session cannot
-    be handed to the headless browser)."""
-    from . import auth
+    """The page's button: the same export, against this dashboard when it is the open demo,
+    else against a dashboard of the export's own (the viewer's own session stays in their
+    browser: it is never handed to another one)."""
+    from . import session
 
     kwargs = {"as_of": f.as_of, "buildings": list(f.buildings), "lang": f.lang}
-    if auth.load_users() is None:
+    if session.is_open_demo():
         return export(own_url(), **kwargs)
     started = time.perf_counter()
     with Dashboard() as server, Renderer() as renderer:
-        made = renderer.render(server.wait(), **kwargs)
+        made = renderer.render(server.wait(), cookie=server.cookie, **kwargs)
     made.seconds = time.perf_counter() - started
     return made
 

@@ -1,4 +1,4 @@
-"""`python -m sitrep COMMAND`: demo, import, snapshot, bench, briefing.
+"""`python -m sitrep COMMAND`: demo, import, snapshot, serve, user, bench, briefing, templates.
 
 Exit codes: 0 ran (rejected rows included), 1 a file was refused, 2 a usage error.
 """
@@ -49,16 +49,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("snapshot", parents=[common], help="print the current snapshot's path")
 
+    p = sub.add_parser("serve", parents=[common],
+                       help="serve the dashboard: sign-in with users, or --open for the demo alone")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost")
+    p.add_argument("--open", action="store_true",
+                   help="with no users file, serve without sign-in, but only a store that holds "
+                        "nothing but the generated demo")
+    p.add_argument("--no-file-watcher", action="store_true", help=argparse.SUPPRESS)
+
     p = sub.add_parser("user", help="manage dashboard users (users.toml or $SITREP_USERS)")
     users = p.add_subparsers(dest="action", required=True, parser_class=Parser)
+    roles = ["commander", "staff", "clerk", "briefing"]
     for action, helptext in (("add", "add a user (prompts for the password)"),
-                             ("passwd", "change a user's password (prompts)"),
-                             ("remove", "remove a user")):
+                             ("passwd", "change a user's password (prompts); ends their sessions"),
+                             ("role", "change a user's role; ends their sessions"),
+                             ("remove", "remove a user; ends their sessions")):
         q = users.add_parser(action, help=helptext)
         q.add_argument("name")
-        if action == "add":
-            q.add_argument("--role", required=True, choices=["commander", "staff", "clerk", "briefing"])
-        if action != "remove":
+        if action in ("add", "role"):
+            q.add_argument("--role", required=True, choices=roles)
+        if action in ("add", "passwd"):
             q.add_argument("--password-stdin", action="store_true",
                            help="read the password from standard input (for scripts), never argv")
     users.add_parser("list", help="list users and roles")
@@ -74,8 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--png", type=Path, help="write the image here")
     p.add_argument("--pdf", type=Path, help="write the A4 PDF here")
-    p.add_argument("--url", help="use this running dashboard (default: start one on a free "
-                                 "loopback port, in demo mode, against the current snapshot)")
+    p.add_argument("--url", help="use this running open demo dashboard (default: start one of its "
+                                 "own on a free loopback port against the current snapshot; no "
+                                 "password needed)")
     p.add_argument("--chromium", help="Chromium executable (default: chromium on PATH)")
 
     p = sub.add_parser("bench", parents=[common], help="render every page cold and warm; print medians")
@@ -124,19 +136,48 @@ def cmd_demo(args) -> int:
     from . import demo
     from .importer import import_files
 
-    if args.if_missing and store_mod.current_path(args.store) is not None:
+    state = _demo_state(args.store, demo.COMPOUND)
+    # --if-missing (make run): a store with a snapshot is left alone, unless it is a demo made
+    # before the demo mark (rebuilding it marks it, so `make run` can serve it openly again)
+    if args.if_missing and store_mod.current_path(args.store) is not None and state != "old_demo":
         store_mod.upgrade(args.store)   # a snapshot from an older version gets the new columns
         print(store_mod.current_path(args.store))
         return 0
+    if state == "imported":
+        raise UsageError(f"the store {store_mod.store_dir(args.store).parent} holds imported data for "
+                         f"{demo.COMPOUND}: the demo goes into a store of its own (--store DIR)")
     out = args.out or store_mod.REPO / "data" / "demo"
     files = demo.generate(out)
     settings = {"lockdown_from": demo.LOCKDOWN_FROM, "lockdown_until": demo.LOCKDOWN_UNTIL,
-                "default_as_of": demo.REPORT_DAY}
+                "default_as_of": demo.REPORT_DAY, "is_demo": True}
     results = import_files(files, store=args.store, compound=demo.COMPOUND, year=demo.YEAR,
                            command="demo", settings=settings)
     print_summary(results)
     print(store_mod.current_path(args.store))
     return 1 if any(r.refused for r in results) else 0
+
+
+def _demo_state(store, compound: str) -> str:
+    """"none" (no snapshot or no such compound), "demo" (marked demo), "old_demo" (imported only
+    by the demo command, before the demo mark existed: rebuilt, which marks it) or "imported"."""
+    path = store_mod.current_path(store)
+    if path is None:
+        return "none"
+    con = store_mod.connect_readonly(path)
+    try:
+        columns = {r[0] for r in con.execute(
+            "select column_name from information_schema.columns where table_name = 'compounds'").fetchall()}
+        row = con.execute("select " + ("coalesce(is_demo, false)" if "is_demo" in columns else "false")
+                          + " from compounds where compound = $c", {"c": compound}).fetchone()
+        commands = {r[0] for r in con.execute(
+            "select distinct command from import_history where compound = $c", {"c": compound}).fetchall()}
+    finally:
+        con.close()
+    if row is None:
+        return "none"
+    if row[0]:
+        return "demo"
+    return "old_demo" if commands <= {"demo"} else "imported"
 
 
 def cmd_import(args) -> int:
@@ -227,9 +268,11 @@ def cmd_user(args) -> int:
             auth.add_user(args.name, args.role, _read_password(args))
         elif args.action == "passwd":
             auth.set_password(args.name, _read_password(args))
+        elif args.action == "role":
+            auth.set_role(args.name, args.role)
         elif args.action == "remove":
             auth.remove_user(args.name)
-    except ValueError as err:
+    except ValueError as err:   # a UsersFileError too: the message names the line
         raise UsageError(str(err)) from None
     print(f"{args.action}: {args.name} ({auth.users_path()})")
     return 0
@@ -264,7 +307,7 @@ def cmd_briefing(args) -> int:
             briefing.export(args.url, chromium=chromium, **wanted)
         else:   # a dashboard of its own, in demo mode; the browser starts while it boots
             with briefing.Dashboard(args.store) as server, briefing.Renderer(chromium) as renderer:
-                renderer.render(server.wait(), **wanted)
+                renderer.render(server.wait(), cookie=server.cookie, **wanted)
     except briefing.ExportError as err:
         print(f"python -m sitrep briefing: error: {err}", file=sys.stderr)
         return 1
@@ -313,6 +356,17 @@ def _check_briefing_filters(args):
     return args.date
 
 
+def cmd_serve(args) -> int:
+    import os
+
+    from . import server
+
+    if args.store:
+        os.environ["SITREP_STORE"] = str(Path(args.store).resolve())
+    return server.serve(port=args.port, address=args.address, open_requested=args.open,
+                        file_watcher=not args.no_file_watcher)
+
+
 def cmd_bench(args) -> int:
     from .bench import main as bench_main
 
@@ -320,4 +374,5 @@ def cmd_bench(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "snapshot": cmd_snapshot, "bench": cmd_bench,
-            "templates": cmd_templates, "user": cmd_user, "briefing": cmd_briefing}
+            "templates": cmd_templates, "user": cmd_user, "briefing": cmd_briefing,
+            "serve": cmd_serve}

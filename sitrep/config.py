@@ -15,7 +15,12 @@ TREND_DAYS = 14              # the overview's compact trends
 MAX_RANGE_DAYS = 366         # the widest trend range a page queries (daily rows sent to the browser)
 MAX_TABLE_ROWS = 5_000       # rows of one table sent to the browser (the CSV download has them all)
 CACHE_TTL_S = 600
-LOCKOUT = {"attempts": 5, "minutes": 15}   # failed logins in a row, and how long they lock
+LOCKOUT = {"attempts": 5, "minutes": 15}   # failed sign-ins in a row, and how long they lock
+BCRYPT_COST = 12             # every password hash, and the stand-in checked for unknown names
+# Sign-in sessions: idle and absolute lifetime, overridden by $SITREP_SESSION_IDLE and
+# $SITREP_SESSION_MAX ("12h", "7d", "90m", "30s" or seconds).
+SESSION_IDLE = "12h"
+SESSION_MAX = "7d"
 # import limits (a file over them is refused whole, with a clear message; ARCHITECTURE.md "Bounds")
 MAX_FILE_MB = 20                 # also `import --max-file-mb` and $SITREP_MAX_FILE_MB
 MAX_ROWS = 1_100_000             # rows per sheet

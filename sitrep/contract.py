@@ -122,7 +122,7 @@ TEXT_MAX_CHARS = 1_000       # any cell of a known column, after normalising (NF
 # Every date and time lies inside the compound's window: from its lockdown start (else 1 January
 # of its configured year, else a year before the import day) minus a margin, to the import day
 # plus one day. The margin is a setting of the compound (compounds.window_margin_days); this is
-# its default. The rule itself is one SQL table macro, compound_window (sitrep/macros.sql),
+# its default. The rule itself is one SQL table macro (queries/rules/compound_window.sql),
 # read by the importer and by the dashboard's date bounds.
 WINDOW_MARGIN_DAYS = 30
 WINDOW_FALLBACK_DAYS = 365   # no lockdown start and no year: the window opens this long before today

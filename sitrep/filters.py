@@ -26,15 +26,33 @@ class Filters:
     first_on: date              # the data's bounds
     last_on: date
 
-    def params(self) -> dict:
-        """Parameters most queries take."""
-        return {"compound": self.compound, "buildings": list(self.buildings)}
+    def params(self, *, as_of: bool = False, window: str | None = None,
+               day: date | None = None) -> dict:
+        """A query's named parameters, one name per idea: $compound and $buildings (the scope);
+        with `as_of`, $as_of; with a `window`, $date_from and $date_to: "range" the sidebar's
+        trend range, "recent" the TREND_DAYS days ending on the as-of date (window()),
+        "change" the as-of date and the day before (a card's change since yesterday).
+        `day` stands in for the as-of date when a page replays another day (the seals slider)."""
+        on = day or self.as_of
+        out = {"compound": self.compound, "buildings": list(self.buildings)}
+        if as_of:
+            out["as_of"] = on
+        if window == "range":
+            out["date_from"], out["date_to"] = self.date_from, self.date_to
+        elif window == "recent":
+            out["date_from"], out["date_to"] = self.window(on=on)
+        elif window == "change":
+            out["date_from"], out["date_to"] = on - timedelta(days=1), on
+        elif window is not None:
+            raise ValueError(f"no window {window!r}")
+        return out
 
-    def window(self, days: int = config.TREND_DAYS) -> tuple[date, date]:
-        """The `days` days ending on the as-of date (from the first day of data at the
-        earliest; always at least two days, for the change since the day before)."""
-        start = max(self.as_of - timedelta(days=days - 1), self.first_on)
-        return min(start, self.as_of - timedelta(days=1)), self.as_of
+    def window(self, days: int = config.TREND_DAYS, on: date | None = None) -> tuple[date, date]:
+        """The `days` days ending on the as-of date (or `on`), from the first day of data at
+        the earliest; always at least two days, for the change since the day before."""
+        on = on or self.as_of
+        start = max(on - timedelta(days=days - 1), self.first_on)
+        return min(start, on - timedelta(days=1)), on
 
     def scope(self) -> str:
         return ", ".join(self.buildings) if self.buildings else t("filters.all_buildings", self.lang)
@@ -45,6 +63,12 @@ def language() -> str:
     lang = st.sidebar.selectbox(
         "语言 / Language", LANGS, format_func=LANG_NAMES.get, key="lang", bind="query-params")
     return lang if lang in LANGS else DEFAULT_LANG
+
+
+def url_query() -> dict[str, list[str]]:
+    """The URL's query parameters as they are (a repeated key keeps every value), but the
+    language: its widget is drawn already and keeps its own."""
+    return {key: st.query_params.get_all(key) for key in st.query_params if key != "lang"}
 
 
 def sidebar(lang: str) -> Filters | None:

@@ -48,7 +48,7 @@ STATE_REJECTIONS = ("missing", "delivered_without_time", "delivered_before_reque
 @dataclass(frozen=True)
 class Window:
     """The compound's plausible dates, first and last day included (compound_window in
-    sitrep/macros.sql says how they are chosen). Both import paths check dates with it."""
+    queries/rules/compound_window.sql says how they are chosen). Both import paths check dates with it."""
     first: date
     last: date
 
@@ -69,10 +69,10 @@ class Window:
 
 
 def compound_window(con, compound: str, today: date) -> Window:
-    """The compound's window for an import on `today` (one definition: compound_window in macros.sql)."""
-    from .queries import macros
+    """The compound's window for an import on `today` (one definition: queries/rules/compound_window.sql)."""
+    from .queries import create_rules
 
-    con.execute(macros())
+    create_rules(con, ["compound_window"])
     first, last = con.execute(
         "select window_from, window_until from compound_window($today, $margin_days, $fallback_days)"
         " where compound = $compound", {**window_params(today), "compound": compound}).fetchall()[0]
@@ -853,6 +853,10 @@ def _ensure_compound(con, compound: str, year: int | None, settings: dict):
         if fields.get(name) is not None:
             con.execute(f"update compounds set {name} = $v where compound = $c",  # name: fixed list
                         {"c": compound, "v": fields[name]})
+    # Only the demo command marks a compound as demo; any other import makes it real data,
+    # which is never served without users (sitrep/access.py).
+    con.execute("update compounds set is_demo = $v where compound = $c",
+                {"c": compound, "v": settings.get("is_demo") is True})
 
 
 def refusal(path: Path, sheet: str | None, code: str, **details) -> SheetResult:

@@ -63,3 +63,37 @@ def mask_frame(frame: pd.DataFrame, lang: str, *, names=(), phones=(), rooms: di
     for col, (building, floor) in (rooms or {}).items():
         out[col] = [mask_room(b, f, lang) for b, f in zip(out[building], out[floor], strict=True)]
     return out
+
+
+_NAME_COLUMNS = {"name", "patient"}
+_ADDRESS_COLUMNS = {"address", "home"}
+
+
+def mask_rejected(kind: str | None, column: str, value: str, reason: str, lang: str) -> tuple[str, str]:
+    """A rejected spreadsheet cell and its reason (which quotes the cell) as someone without
+    personal data sees them: an address or room down to building · floor (or hidden when it
+    cannot be read), a name or a phone masked; other cells as typed. The column is found from
+    its header as typed, the way the importer matched it."""
+    from .contract import KINDS
+    from .importer import HEADERS, header_key
+    from .parse import ParseError, parse_address, parse_room
+
+    name = HEADERS.get(kind or "", {}).get(header_key(column))
+    if not value or name is None:
+        return value, reason
+    col = KINDS[kind].column(name)
+    masked = value
+    if col.type == "address" or name in _ADDRESS_COLUMNS or name == "room":
+        try:
+            if name == "room":
+                masked = t("privacy.floor", lang, floor=parse_room(value)[0])
+            else:
+                building, _, floor, _ = parse_address(value)
+                masked = mask_room(building, floor, lang)
+        except ParseError:
+            masked = "*" * min(len(value), 8)
+    elif name in _NAME_COLUMNS or col.type == "volref":
+        masked = mask_name(value)
+    elif name == "phone":
+        masked = mask_phone(value)
+    return masked, reason.replace(value, masked) if masked != value else reason

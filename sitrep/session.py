@@ -1,69 +1,117 @@
-"""Who is looking: the login form, the signed-in user and role, log-out, and demo mode.
+"""Who is looking, inside the dashboard: the session behind the browser's cookie, checked on
+every script run; the user's name, role and log-out in the sidebar; the open demo's banner.
 
-With no users file the dashboard runs open in demo mode (every page, personal data masked)
-with a banner. Otherwise nothing but the login form is drawn until a user signs in.
+The password is never typed into Streamlit: the server's own sign-in page takes it
+(sitrep/server.py), so no script runs for anyone who has not signed in. This check is the
+second line: a tab whose session was signed out, expired or revoked (a new password, a new
+role, a removed user) shows nothing but "sign in again" at its next click.
 """
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 import streamlit as st
 
-from . import audit, auth
+from . import access, auth, sessions
 from .i18n import t
+
+log = logging.getLogger("sitrep")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: str | None                # None: the open demo
+    role: str | None
+    pages: tuple[str, ...]          # page names this viewer may open
+    personal: bool                  # sees personal data unmasked
+    session: sessions.Session | None = None
+
+    @property
+    def is_open_demo(self) -> bool:
+        return self.user is None
 
 
 def current_user() -> tuple[str | None, str | None]:
-    """(user name, role); (None, None) in demo mode."""
+    """(user name, role) of this run; (None, None) in the open demo."""
     return st.session_state.get("_user"), st.session_state.get("_role")
 
 
-def gate(lang: str) -> tuple[str | None, str | None] | None:
-    """Draw the login form when needed. Returns (user, role), or None when nobody is signed in
-    (the caller stops)."""
-    users = auth.load_users()
-    if users is None:
-        st.session_state.pop("_user", None)
-        st.session_state.pop("_role", None)
-        st.session_state["_personal"] = False
+def is_open_demo() -> bool:
+    return st.session_state.get("_open_demo", False)
+
+
+def _remember(user: str | None, role: str | None, personal: bool, open_demo: bool = False) -> None:
+    state = st.session_state
+    state["_user"], state["_role"], state["_personal"], state["_open_demo"] = user, role, personal, open_demo
+
+
+def gate(lang: str) -> Viewer | None:
+    """The viewer of this run, or None when nobody may see anything (a message says why; the
+    caller stops)."""
+    mode = access.current()
+    if mode.kind == "open":
+        _remember(None, None, False, open_demo=True)
         st.sidebar.markdown(t("auth.demo_banner", lang))
-        return None, None
-    user, role = current_user()
-    if user and auth.role_of(user) == role:   # a removed user or a changed role ends the session
-        st.session_state["_personal"] = auth.may_see_personal(role)
-        return user, role
-    st.session_state.pop("_user", None)
-    st.session_state["_personal"] = False
-    _login_form(lang)
+        return Viewer(None, None, auth.OPEN_PAGES, False)
+    if mode.kind == "users":
+        found = sessions.lookup(st.context.cookies.get(sessions.COOKIE), mode.users)
+        if found is not None:
+            personal = auth.may_see_personal(found.role)
+            _remember(found.user, found.role, personal)
+            return Viewer(found.user, found.role, auth.pages_for(found.role), personal, found)
+    _remember(None, None, False)
+    _no_navigation(lang)
+    st.title(t("auth.app", lang))
+    if mode.kind == "closed":
+        log.error("sitrep serves nobody: %s", mode.reason)
+        st.warning(t("auth.closed", lang))
+        return None
+    st.info(t("auth.ended", lang))
+    # a plain link to this very address (an empty href): loading it again shows the server's
+    # sign-in form, which brings the viewer back to this page and its filters
+    st.html(f'<a href="" style="font-size:1.1rem">{_attr(t("auth.sign_in_again", lang))}</a>')
     return None
 
 
-def _login_form(lang: str) -> None:
-    st.title(t("auth.title", lang))
-    with st.form("auth_login"):
-        name = st.text_input(t("auth.user", lang), key="auth_name", max_chars=64)
-        password = st.text_input(t("auth.password", lang), type="password", key="auth_password",
-                                 max_chars=256)
-        submitted = st.form_submit_button(t("auth.sign_in", lang), type="primary")
-    if not submitted:
-        return
-    result = auth.authenticate(name.strip(), password)
-    if result.ok:
-        st.session_state["_user"], st.session_state["_role"] = name.strip(), result.role
-        audit.record("login", name.strip(), "ok")
-        st.rerun()
-    audit.record("login_failed", name.strip()[:64], result.reason)
-    if result.reason == "locked":
-        st.error(t("auth.locked", lang, until=result.locked_until.strftime("%H:%M")))
-    else:
-        st.error(t("auth.bad", lang))
+def _no_navigation(lang: str) -> None:
+    """Replace the page list a tab may still show from its signed-in runs with a hidden one
+    that knows only this URL (so the browser stays where it is, without a "page not found")."""
+    name = urlsplit(st.context.url or "/").path.rstrip("/").rsplit("/", 1)[-1]
+    title = t("auth.ended_title", lang)
+    pages = [st.Page(root, title=title, url_path="home", default=True)]
+    if re.fullmatch(r"[a-z_]{1,40}", name) and name != "home":
+        pages.append(st.Page(_ended, title=title, url_path=name))
+    st.navigation(pages, position="hidden")
 
 
-def sidebar(user: str | None, role: str | None, lang: str) -> None:
-    """The signed-in user's name and role, and a log-out button."""
-    if not user:
+def _attr(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def root() -> None:
+    """The hidden page at "/": never drawn, dashboard.py moves on to the viewer's first page."""
+
+
+def _ended() -> None:
+    """The hidden stand-in for the page a tab was on when its session ended: never drawn."""
+
+
+def sidebar(viewer: Viewer, lang: str) -> None:
+    """The signed-in user's name and role, and a log-out button (it ends the session on the
+    server; the button travels over Streamlit's websocket, which no other site can open)."""
+    if viewer.user is None or viewer.session is None:
         return
-    st.sidebar.markdown(t("auth.signed_in", lang, user=user, role=t(f"auth.role.{role}", lang)))
-    if st.sidebar.button(t("auth.sign_out", lang), key="auth_sign_out"):
-        audit.record("logout", user)
-        for key in ("_user", "_role", "_personal"):
-            st.session_state.pop(key, None)
-        st.rerun()
+    st.sidebar.markdown(t("auth.signed_in", lang, user=viewer.user, role=t(f"auth.role.{viewer.role}", lang)))
+    # A plain form posted to the server's /signout (sitrep/server.py): the server ends the
+    # session, drops the cookie and shows its sign-in page. Its token is bound to this session.
+    st.sidebar.html(
+        '<form method="post" action="/signout" style="margin:0">'
+        f'<input type="hidden" name="csrf" value="{_attr(sessions.signout_token(viewer.session))}">'
+        '<button type="submit" data-testid="sitrep-sign-out" style="font:inherit;padding:.3rem .85rem;'
+        'min-height:2.4rem;border:1px solid rgba(49,51,63,.25);border-radius:.5rem;background:#fff;'
+        f'color:inherit;cursor:pointer">{_attr(t("auth.sign_out", lang))}</button></form>')

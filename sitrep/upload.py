@@ -18,10 +18,10 @@ from pathlib import Path
 from . import store
 from .i18n import t
 from .importer import SheetResult, import_files, refusal
+from .privacy import mask_rejected
 from .read import Limits
 
 log = logging.getLogger("sitrep")
-PERSONAL_HEADERS = {"姓名", "电话", "联系电话", "患者", "住址", "name", "phone", "patient", "home"}
 STALE_AFTER_S = 6 * 3600   # a preview nobody confirmed or cancelled for this long
 
 
@@ -103,23 +103,28 @@ def summary_rows(results: list[SheetResult], lang: str) -> list[dict]:
     } for r in results]
 
 
-def mask_value(column: str, value: str) -> str:
-    """A rejected cell in a personal column is shown masked."""
-    if column.strip() in PERSONAL_HEADERS and value:
-        return value[0] + "*" * max(len(value) - 1, 1)
-    return value
+def shown_rejection(rej: dict, lang: str, personal: bool) -> tuple[str, str]:
+    """A rejected row's cell and reason in `lang`, masked unless the viewer may see personal
+    data (sitrep/privacy.py: addresses down to building · floor, names and phones masked)."""
+    reason = rej["reason_zh"] if lang == "zh" else rej["reason_en"]
+    if personal:
+        return rej["value"] or "", reason
+    return mask_rejected(rej.get("kind"), rej["column"] or "", rej["value"] or "", reason, lang)
 
 
-def rejection_rows(results: list[SheetResult], lang: str) -> list[dict]:
-    return [{
-        "file": rej["file"], "sheet": rej["sheet"] or "", "row": rej["row_number"],
-        "column": rej["column"], "value": mask_value(rej["column"], rej["value"]),
-        "reason": rej["reason_zh"] if lang == "zh" else rej["reason_en"],
-    } for r in results for rej in r.rejections]
+def rejection_rows(results: list[SheetResult], lang: str, personal: bool = False) -> list[dict]:
+    rows = []
+    for r in results:
+        for rej in r.rejections:
+            value, reason = shown_rejection(rej, lang, personal)
+            rows.append({"file": rej["file"], "sheet": rej["sheet"] or "", "row": rej["row_number"],
+                         "column": rej["column"], "value": value, "reason": reason})
+    return rows
 
 
-def report_xlsx(results: list[SheetResult], lang: str) -> bytes:
-    """The full rejection report: one row per rejected row, with its reason in both languages."""
+def report_xlsx(results: list[SheetResult], lang: str, personal: bool = False) -> bytes:
+    """The full rejection report: one row per rejected row, with its reason in both languages
+    (masked as on the page unless the viewer may see personal data)."""
     import openpyxl
     from openpyxl.styles import Font
 
@@ -132,8 +137,10 @@ def report_xlsx(results: list[SheetResult], lang: str) -> bytes:
         cell.font = Font(bold=True)
     for r in results:
         for rej in r.rejections:
-            row = [rej["file"], rej["sheet"] or "", rej["row_number"], rej["column"],
-                   mask_value(rej["column"], rej["value"]), rej["reason_zh"], rej["reason_en"]]
+            value, reason_zh = shown_rejection(rej, "zh", personal)
+            reason_en = shown_rejection(rej, "en", personal)[1]
+            row = [rej["file"], rej["sheet"] or "", rej["row_number"], rej["column"], value,
+                   reason_zh, reason_en]
             sheet.append(row)
             for cell in sheet[sheet.max_row]:
                 if cell.data_type == "f":  # text that looks like a formula stays text

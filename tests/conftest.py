@@ -16,9 +16,11 @@ FIXTURE_COMPOUND = "测试小区"
 
 def clean_import(folder: Path, fixture_dir: Path, compound: str = FIXTURE_COMPOUND, **settings) -> Path:
     """Import a folder of hand-built CSVs into a store at `folder`; every row must load.
-    `settings` are compound settings (lockdown_from, lockdown_until, default_as_of)."""
+    `settings` are compound settings (lockdown_from, lockdown_until, default_as_of). The
+    hand-built fixtures are made-up data like the demo's, marked so (`is_demo`): the dashboard
+    may show them without users. Stores imported otherwise hold "real" data."""
     results = import_files(sorted(fixture_dir.glob("*.csv")), store=folder, compound=compound, year=2020,
-                           command="test", settings=settings or None)
+                           command="test", settings={"is_demo": True, **settings})
     assert all(r.rejected == 0 and r.refused is None for r in results), [r.as_json() for r in results]
     return folder
 
@@ -103,15 +105,129 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def open_demo(monkeypatch, store_dir, tmp_path) -> None:
+    """The dashboard serves `store_dir` as `serve --open` does: no users file, open allowed."""
+    monkeypatch.setenv("SITREP_STORE", str(store_dir))
+    monkeypatch.setenv("SITREP_USERS", str(tmp_path / "no-users.toml"))
+    monkeypatch.setenv("SITREP_OPEN", "1")
+
+
 @pytest.fixture
-def fixture_env(fixture_store, monkeypatch):
-    """The dashboard reads the hand-built fixture store."""
-    monkeypatch.setenv("SITREP_STORE", str(fixture_store))
+def fixture_env(fixture_store, monkeypatch, tmp_path):
+    """The dashboard reads the hand-built fixture store, open (it holds made-up data only)."""
+    open_demo(monkeypatch, fixture_store, tmp_path)
     return fixture_store
 
 
 @pytest.fixture
-def demo_env(demo_store, monkeypatch):
-    """The dashboard reads the demo store."""
-    monkeypatch.setenv("SITREP_STORE", str(demo_store))
+def demo_env(demo_store, monkeypatch, tmp_path):
+    """The dashboard reads the demo store, open (as `make run` serves it)."""
+    open_demo(monkeypatch, demo_store, tmp_path)
     return demo_store
+
+
+# -- signed-in viewers for AppTest ---------------------------------------------------------
+USERS = {"yu": ("commander", "commander-pw"), "li": ("staff", "staff-pw-123"),
+         "wu": ("clerk", "clerk-pw-123"), "bao": ("briefing", "brief-pw-123"),
+         "zhao": ("staff", "staff-pw-456")}
+
+
+@pytest.fixture(scope="session")
+def users_template(tmp_path_factory) -> Path:
+    """A users file with one user per role, hashed once for the whole run (bcrypt cost 12)."""
+    import os
+
+    from sitrep import auth
+
+    path = tmp_path_factory.mktemp("users_template") / "users.toml"
+    old = os.environ.get("SITREP_USERS")
+    os.environ["SITREP_USERS"] = str(path)
+    try:
+        for name, (role, password) in USERS.items():
+            auth.add_user(name, role, password)
+    finally:
+        if old is None:
+            os.environ.pop("SITREP_USERS", None)
+        else:
+            os.environ["SITREP_USERS"] = old
+    return path
+
+
+@pytest.fixture
+def users(users_template, tmp_path, monkeypatch) -> Path:
+    """A users file of this test's own (and so a session store of its own): USERS."""
+    import shutil
+
+    path = tmp_path / "users" / "users.toml"
+    path.parent.mkdir()
+    shutil.copy(users_template, path)
+    monkeypatch.setenv("SITREP_USERS", str(path))
+    monkeypatch.delenv("SITREP_OPEN", raising=False)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def browser_cookies(monkeypatch) -> dict:
+    """The cookies a browser would send. Streamlit gives a script the cookies of the browser's
+    websocket handshake (`st.context.cookies`); AppTest has no browser, so this jar stands in
+    for that one header. Everything behind it (session store, expiry, users file) is real."""
+    import streamlit.runtime.context as context
+
+    jar: dict[str, str] = {}
+
+    class Client:
+        cookies = jar
+        headers = ()
+        remote_ip = None
+
+    monkeypatch.setattr(context, "_get_client_context", lambda: Client)
+    return jar
+
+
+def sign_in(jar: dict, name: str) -> str:
+    """A session for a user of USERS, made as the sign-in route makes it, its token in `jar`."""
+    from sitrep import auth, sessions
+
+    entry = auth.load_users()[name]
+    jar[sessions.COOKIE] = sessions.create(name, entry["role"], auth.stamp(entry))
+    return jar[sessions.COOKIE]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright (no browser download), one for the whole run."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+# -- servers for the browser tests, one of each for the whole run ---------------------------
+SERVER_USERS: dict = {}          # a users server's users file, for the CLI to change
+
+
+@pytest.fixture(scope="session")
+def open_server(demo_store):
+    """`python -m sitrep serve --open` on the demo store (what `make run` serves)."""
+    from .test_browser import serve
+
+    yield from serve(demo_store, log_name="open_server.log")
+
+
+@pytest.fixture(scope="session")
+def users_server(demo_store, tmp_path_factory, users_template):
+    """The demo store behind sign-in (USERS), its users file and session store of its own; the
+    server runs on UTC, as servers do, so times shown must be converted to the compound's."""
+    from .test_browser import serve, users_copy
+
+    users = users_copy(users_template, tmp_path_factory.mktemp("users_server"))
+    for url in serve(demo_store, users=users, env={"TZ": "UTC"}, log_name="users_server.log"):
+        SERVER_USERS[url] = users
+        yield url

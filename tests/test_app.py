@@ -5,7 +5,7 @@ import pytest
 
 from sitrep.nav import PAGES as NAV
 
-from .conftest import app, metrics
+from .conftest import app, metrics, open_demo
 
 PAGES = [spec.path for spec in NAV if spec.name != "audit"]   # audit: commanders only (test_access)
 
@@ -49,7 +49,7 @@ def test_the_url_sets_the_filters_and_language(fixture_env):
 
 
 def test_no_snapshot_gives_a_clear_message(tmp_path, monkeypatch):
-    monkeypatch.setenv("SITREP_STORE", str(tmp_path))
+    open_demo(monkeypatch, tmp_path, tmp_path)
     at = app(tmp_path)
     at.run()
     assert not at.exception

@@ -98,8 +98,8 @@ def test_the_latest_briefing_as_png_and_pdf(demo_store, tmp_path):
 
 @needs_browser
 def test_b5_on_the_report_day_with_users_configured(demo_store, tmp_path, monkeypatch):
-    """With a users file the dashboard asks for a login; the export's own dashboard runs in
-    demo mode, so the export still works (and the briefing shows no personal data anyway)."""
+    """With a users file the dashboard asks for a sign-in; the export's own dashboard has a
+    private briefing-role session, so the export works without anyone's password."""
     from sitrep import auth
 
     monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
@@ -118,9 +118,9 @@ def test_b5_on_the_report_day_with_users_configured(demo_store, tmp_path, monkey
 
 @needs_browser
 def test_against_a_running_dashboard_in_english(demo_store, tmp_path):
-    """--url: a dashboard already running (here one in demo mode started by the test)."""
+    """--url: a dashboard already running (here the open demo, started by the test)."""
     png = tmp_path / "en.png"
-    with briefing.Dashboard(demo_store) as server:
+    with briefing.Dashboard(demo_store, open_demo=True) as server:
         url = server.wait()
         done = sitrep("briefing", "--url", url, "--date", "2020-02-21", "--building", "B5",
                       "--lang", "en", "--png", png)

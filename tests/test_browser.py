@@ -1,5 +1,6 @@
-"""A real browser: `streamlit run dashboard.py` on a free loopback port, opened cold in
-Debian's Chromium through Playwright. Under CI=true this must run, never skip."""
+"""A real browser: `python -m sitrep serve` (what `make run` starts) on a free loopback port,
+opened cold in Debian's Chromium through Playwright. Under CI=true this must run, never skip.
+The sign-in and its sessions in the browser: tests/test_sessions_browser.py."""
 from __future__ import annotations
 
 import os
@@ -50,46 +51,51 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_store):
-    yield from serve(demo_store)
+def server(open_server):
+    return open_server
 
 
-def serve(store_dir):
-    """`streamlit run dashboard.py` on a free loopback port against a store; yields its URL."""
+def serve(store_dir, *, users: Path | None = None, env: dict | None = None, log_name="server.log"):
+    """`python -m sitrep serve` on a free loopback port against a store; yields its URL. With
+    `users`, that users file (sign-in); without, the open demo (`--open`, as `make run`)."""
     port = free_port()
-    env = {**os.environ, "SITREP_STORE": str(store_dir)}
-    log = open(store_dir / "streamlit.log", "w")
+    base = {k: v for k, v in os.environ.items() if k not in ("SITREP_USERS", "SITREP_OPEN")}
+    base["SITREP_STORE"] = str(store_dir)
+    if users is not None:
+        base["SITREP_USERS"] = str(users)
+    log_path = Path(store_dir) / log_name
+    log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [sys.executable, "-m", "sitrep", "serve", "--port", str(port), "--address", "127.0.0.1",
+         "--no-file-watcher", *([] if users else ["--open"])],
+        cwd=REPO, env={**base, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail("the server did not start: " + log_path.read_text())
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=2)
             break
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.2)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + (store_dir / "streamlit.log").read_text())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+        pytest.fail("the server did not start: " + log_path.read_text())
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
+def users_copy(users_template, folder: Path) -> Path:
+    """A users file of one server's own (its session store beside it): conftest.USERS."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "users.toml"
+    shutil.copy(users_template, path)
+    return path
 
 
 def open_page(browser, url: str, width: int = 1280):
@@ -142,22 +148,22 @@ def test_overview_on_a_phone(server, browser):
 
 
 @pytest.fixture(scope="module")
-def import_server(tmp_path_factory):
-    """A server of its own: the import test writes to its store."""
+def import_server(tmp_path_factory, users_template):
+    """A server of its own: the import test writes to its store (the team's own data: users)."""
     from sitrep.importer import import_files
 
     from .conftest import FIXTURE, FIXTURE_COMPOUND
 
     folder = tmp_path_factory.mktemp("browser_import_store")
     import_files(sorted(FIXTURE.glob("*.csv")), store=folder, compound=FIXTURE_COMPOUND, year=2020)
-    yield from serve(folder)
+    yield from serve(folder, users=users_copy(users_template, folder / "users"))
 
 
 def test_the_import_page_works_in_the_browser(import_server, browser, tmp_path):
     upload = tmp_path / "配送0207.csv"
     upload.write_text("送达时间,地址,物资,数量,单位\n2020-02-07 09:00,B5-0301,蔬菜,20斤,\n"
                       "2020-02-07 10:00,C9-0101,蔬菜,5,斤\n", encoding="utf-8")
-    page = open_page(browser, import_server + "/data_import")
+    page = sign_in(browser, import_server, "wu", "clerk-pw-123", path="/data_import")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     page.get_by_text("确认导入（1 行）").wait_for(timeout=30000)
     text = page.inner_text("body")
@@ -172,7 +178,7 @@ def test_the_import_page_works_in_the_browser(import_server, browser, tmp_path):
     page.close()
 
 
-def test_markup_in_a_spreadsheet_stays_text_in_the_browser(browser, tmp_path_factory, tmp_path):
+def test_markup_in_a_spreadsheet_stays_text_in_the_browser(browser, tmp_path_factory, tmp_path, users_template):
     from sitrep.importer import import_files
 
     from .conftest import FIXTURE, FIXTURE_COMPOUND
@@ -184,8 +190,8 @@ def test_markup_in_a_spreadsheet_stays_text_in_the_browser(browser, tmp_path_fac
                     "2020-02-07 09:30,B5-0302,<script>window.__xss=2</script>脚本,1,箱,捐赠\n",
                     encoding="utf-8")
     import_files([*sorted(FIXTURE.glob("*.csv")), evil], store=folder, compound=FIXTURE_COMPOUND, year=2020)
-    for url in serve(folder):
-        page = open_page(browser, url + "/deliveries?as_of=2020-02-07")
+    for url in serve(folder, users=users_copy(users_template, folder / "users")):
+        page = sign_in(browser, url, "li", "staff-pw-123", path="/deliveries?as_of=2020-02-07")
         assert page.evaluate("() => window.__xss") is None          # nothing ran
         page.screenshot(path=str(tmp_path / "markup.png"), full_page=True)
         texts = page.evaluate(
@@ -195,34 +201,18 @@ def test_markup_in_a_spreadsheet_stays_text_in_the_browser(browser, tmp_path_fac
         page.close()
 
 
-@pytest.fixture(scope="module")
-def users_server(demo_store, tmp_path_factory):
-    """The demo store served with real users: sign-in through the browser."""
-    from sitrep import auth
-
-    folder = tmp_path_factory.mktemp("browser_users")
-    users = folder / "users.toml"
-    old = os.environ.get("SITREP_USERS")
-    os.environ["SITREP_USERS"] = str(users)
-    try:
-        auth.add_user("yu", "commander", "commander-pw")
-        auth.add_user("li", "staff", "staff-pw-123")
-        auth.add_user("wu", "clerk", "clerk-pw-123")
-        yield from serve(demo_store)          # the server inherits SITREP_USERS
-    finally:
-        if old is None:
-            os.environ.pop("SITREP_USERS", None)
-        else:
-            os.environ["SITREP_USERS"] = old
-
-
-def sign_in(browser, url, name, password):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(url + "/?lang=English")
-    page.get_by_role("textbox", name="User name").fill(name)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text(f"Signed in: {name}").wait_for(timeout=30000)
+def sign_in(browser, url, name, password, path="/?lang=English", context=None):
+    """Open `path` on a fresh browser (or `context`), sign in on the server's form, wait for the
+    dashboard to settle there."""
+    page = context.new_page() if context else browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url + path)
+    page.locator("#name").fill(name)
+    page.locator("#password").fill(password)
+    page.locator("form button").click()
+    page.wait_for_selector('[data-testid="stApp"]', timeout=30000)
+    page.wait_for_selector("h1", timeout=30000)
+    page.wait_for_function(SETTLED, timeout=30000)
+    page.wait_for_timeout(300)
     page.wait_for_function(SETTLED, timeout=30000)
     return page
 
@@ -235,6 +225,7 @@ def nav_titles(page):
     ("yu", "commander-pw", 9), ("li", "staff-pw-123", 7), ("wu", "clerk-pw-123", 1)])
 def test_each_role_signed_in_through_the_browser_sees_its_pages(users_server, browser, name, password, pages):
     page = sign_in(browser, users_server, name, password)
+    page.get_by_text(f"Signed in: {name}").wait_for(timeout=30000)
     titles = [t.split("\n")[-1] for t in nav_titles(page)] if pages > 1 else []
     if pages > 1:                        # a single page has no navigation menu
         assert len(titles) == pages, titles
@@ -244,17 +235,4 @@ def test_each_role_signed_in_through_the_browser_sees_its_pages(users_server, br
         assert page.locator("h1").first.inner_text() == "Data import"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"signed_in_{name}.png"), full_page=True)
-    page.close()
-
-
-def test_the_sign_in_form_comes_first_and_wrong_passwords_are_refused(users_server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(users_server + "/medicine?lang=English")
-    page.get_by_role("button", name="Sign in").wait_for(timeout=30000)
-    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
-    assert "Medicine" not in page.inner_text("body")
-    page.get_by_role("textbox", name="User name").fill("li")
-    page.get_by_role("textbox", name="Password").fill("wrong-password")
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Wrong user name or password").wait_for(timeout=30000)
     page.close()

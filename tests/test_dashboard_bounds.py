@@ -15,7 +15,7 @@ from sitrep import config, store, upload
 from sitrep.config import local_now
 from sitrep.nav import PAGES
 
-from .conftest import FIXTURE, app, clean_import
+from .conftest import FIXTURE, app, clean_import, open_demo, sign_in
 
 TODAY = local_now().date()
 
@@ -42,10 +42,10 @@ def shown_filters(at):
 
 
 @pytest.mark.parametrize("spec", [s for s in PAGES if s.name != "audit"], ids=lambda s: s.name)
-def test_absurd_dates_in_a_snapshot_disable_no_page(absurd_store, monkeypatch, spec):
+def test_absurd_dates_in_a_snapshot_disable_no_page(absurd_store, monkeypatch, tmp_path, spec):
     """Reproduction 1, the dashboard's side: with such rows every page renders (the seals page
     raised StreamlitJSNumberBoundsError; medicine, deliveries and screening MessageSizeError)."""
-    monkeypatch.setenv("SITREP_STORE", str(absurd_store))
+    open_demo(monkeypatch, absurd_store, tmp_path)   # (made-up data, served open like the demo)
     at = app()
     at.run()
     at.switch_page(spec.path).run()
@@ -67,16 +67,17 @@ def test_the_default_range_is_the_lockdown(demo_env):
     assert (f.first_on, f.last_on) == (date(2020, 2, 1), date(2020, 3, 13))
 
 
-def test_a_picked_range_is_clamped_to_the_data_and_to_366_days(tmp_path, monkeypatch):
+def test_a_picked_range_is_clamped_to_the_data_and_to_366_days(tmp_path, monkeypatch, users, browser_cookies):
     """A delivery dated the import day (inside the window) spreads the data over years: a range
     picked from the first day to the last is cut to its last 366 days, and the page says so."""
-    folder = clean_import(tmp_path, FIXTURE)
+    folder = clean_import(tmp_path / "store", FIXTURE)
     (tmp_path / "today.csv").write_text(f"送达时间,地址,物资\n{TODAY.isoformat()} 08:00,B5-0301,蔬菜\n",
                                         encoding="utf-8")
     from sitrep.importer import import_files
 
     assert import_files([tmp_path / "today.csv"], store=folder, compound="测试小区")[0].accepted == 1
     monkeypatch.setenv("SITREP_STORE", str(folder))
+    sign_in(browser_cookies, "yu")
     at = app(range=["1900-01-01", "9999-12-31"], as_of="9999-12-31")
     at.run()
     at.switch_page("pages/deliveries.py").run()
@@ -95,10 +96,12 @@ def test_a_picked_range_is_clamped_to_the_data_and_to_366_days(tmp_path, monkeyp
 # -- the import page ---------------------------------------------------------------------------
 
 @pytest.fixture
-def own_store(tmp_path, monkeypatch):
-    clean_import(tmp_path, FIXTURE)
-    monkeypatch.setenv("SITREP_STORE", str(tmp_path))
-    return tmp_path
+def own_store(tmp_path, monkeypatch, users, browser_cookies):
+    """A store the import page writes to; the clerk is signed in."""
+    folder = clean_import(tmp_path / "store", FIXTURE)
+    monkeypatch.setenv("SITREP_STORE", str(folder))
+    sign_in(browser_cookies, "wu")
+    return folder
 
 
 def open_import(**query):

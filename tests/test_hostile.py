@@ -9,7 +9,7 @@ import pytest
 from sitrep.importer import import_files
 from sitrep.nav import PAGES
 
-from .conftest import FIXTURE, FIXTURE_COMPOUND, app
+from .conftest import FIXTURE, FIXTURE_COMPOUND, app, sign_in
 
 HOSTILE = ["' OR 1=1 --", "B5'; drop table households; --", "x" * 10_000, '"><script>alert(1)</script>',
            "Z9", "B5\x00", "../../etc/passwd"]
@@ -27,16 +27,10 @@ def test_hostile_url_values_never_raise(fixture_env, spec, value):
     assert at.multiselect(key="building").value == []  # an unknown building is dropped: all buildings
 
 
-def test_hostile_widget_text_gives_an_empty_result(fixture_env, tmp_path, monkeypatch):
-    from sitrep import auth
-
-    monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
-    auth.add_user("yu", "commander", "commander-pw")
+def test_hostile_widget_text_gives_an_empty_result(fixture_env, users, browser_cookies):
+    sign_in(browser_cookies, "yu")
     at = app()
     at.run()
-    at.text_input(key="auth_name").input("yu")
-    at.text_input(key="auth_password").input("commander-pw")
-    at.button[0].click().run()
     at.switch_page("pages/audit.py").run()
     assert at.title[0].value == "审计日志"
     at.text_input(key="audit_who").input("' OR 1=1 --").run()
@@ -45,13 +39,14 @@ def test_hostile_widget_text_gives_an_empty_result(fixture_env, tmp_path, monkey
     assert not at.exception and not at.error
 
 
-def test_markup_from_a_spreadsheet_is_shown_as_text(tmp_path, monkeypatch):
+def test_markup_from_a_spreadsheet_is_shown_as_text(tmp_path, monkeypatch, users, browser_cookies):
     import_files(sorted(FIXTURE.glob("*.csv")), store=tmp_path, compound=FIXTURE_COMPOUND, year=2020)
     (tmp_path / "evil.csv").write_text(
         "送达时间,地址,物资,数量,单位,来源\n"
         "2020-02-07 09:00,B5-0301,<b>粗体</b><script>window.__xss=1</script>,2,箱,捐赠\n", encoding="utf-8")
     import_files([tmp_path / "evil.csv"], store=tmp_path, compound=FIXTURE_COMPOUND, year=2020)
-    monkeypatch.setenv("SITREP_STORE", str(tmp_path))
+    monkeypatch.setenv("SITREP_STORE", str(tmp_path))      # imported data: served to users only
+    sign_in(browser_cookies, "li")
     at = app(as_of="2020-02-07")
     at.run()
     at.switch_page("pages/deliveries.py").run()

@@ -1,7 +1,7 @@
-"""今日简报 Daily briefing: known answers for every briefing_* query, worked out by hand from
-tests/fixture/*.csv and tests/fixture_briefing/*.csv; the needs-action rules checked against
-the queries of the pages that own them on the demo; the page through AppTest (numbers, the
-needs-action list, a date change, English, the empty state, the export button); and the
+"""今日简报 Daily briefing: known answers for briefing_needs_action and the medicine chart,
+worked out by hand from tests/fixture/*.csv and tests/fixture_briefing/*.csv (each needs-action
+rule is a shared rule, tested once in tests/test_rules.py); the page through AppTest (numbers,
+the needs-action list, a date change, English, the empty state, the export button); and the
 privacy test: no name, phone number, patient or room anywhere in the rendered briefing.
 
 tests/fixture (compound 测试小区, no lockdown date, so every day is a lockdown day):
@@ -24,7 +24,7 @@ import pytest
 from sitrep import briefing, config, store
 from sitrep.queries import run
 
-from .conftest import REPO, app, clean_import, metrics, readonly
+from .conftest import REPO, app, clean_import, metrics, readonly, sign_in
 
 C = "测试小区"
 RULES = dict(**config.medicine_params(), gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
@@ -140,34 +140,6 @@ def test_needs_action_before_the_lockdown(own_con):
     assert needs_action(own_con, date(2020, 2, 4)) == []
 
 
-@pytest.mark.parametrize("as_of", [date(2020, 2, 4), date(2020, 2, 6), date(2020, 2, 10),
-                                   date(2020, 2, 19), date(2020, 2, 24), date(2020, 3, 4)])
-@pytest.mark.parametrize("buildings", [[], ["B5"], ["A1", "B2", "B7"]])
-def test_needs_action_rules_are_those_of_their_pages(demo_con, as_of, buildings):
-    """Each rule counts what the page that owns the question shows, on the demo."""
-    compound = "福星城"
-    frame = run(demo_con, "briefing_needs_action", compound=compound, buildings=buildings,
-                as_of=as_of, **RULES)
-    got = {rule: dict(zip(rows["building"].fillna("*"), rows["count"], strict=True))
-           for rule, rows in frame.groupby("rule")}
-    common = {"compound": compound, "buildings": buildings}
-    day = run(demo_con, "overview_daily", **common, date_from=as_of, date_to=as_of,
-              fever_c=config.FEVER_C, **config.medicine_params()).iloc[0]
-    assert sum(got.get("medicine_overdue", {}).values()) == day["medicine_overdue"]
-    assert sum(got.get("not_screened", {}).values()) == (
-        day["households"] - day["households_screened"] if date(2020, 2, 4) <= as_of else 0)
-    gap = run(demo_con, "deliveries_gap_by_building", **common, as_of=as_of,
-              gap_hours=config.DELIVERY_GAP_HOURS)
-    assert got.get("delivery_gap", {}) == {r.building: r.not_reached for r in gap.itertuples()
-                                           if r.not_reached}
-    guard = run(demo_con, "volunteers_guard_coverage_by_building_day", **common, date_from=as_of,
-                date_to=as_of)
-    assert got.get("guard_gap", {}) == {r.building: r.entrances for r in guard.itertuples()
-                                        if not r.is_covered}
-    fatigue = run(demo_con, "volunteers_fatigue", **common, as_of=as_of, **config.FATIGUE)
-    assert got.get("fatigue", {}) == ({"*": len(fatigue)} if len(fatigue) else {})
-
-
 def test_needs_action_on_the_demo_report_day(demo_con):
     # 02-10: 1,277 of 1,288 households screened; six volunteers past a limit; every door
     # guarded, every sealed home reached, no request overdue, no seal ending on 02-11
@@ -180,16 +152,16 @@ def test_needs_action_on_the_demo_report_day(demo_con):
         (6, "seal_ends_tomorrow", "B5", 33, 1, 33, 1)]
 
 
-# -------------------------------------------------------------------- briefing_medicine_by_day
+# ------------------------------------------------------- the medicine chart (medicine_status_daily)
 
 def medicine(con, buildings=(), date_from=date(2020, 2, 5), date_to=date(2020, 2, 8)):
-    frame = run(con, "briefing_medicine_by_day", compound=C, buildings=list(buildings),
-                date_from=date_from, date_to=date_to)
-    return [(d.date(), o, n) for d, o, n in frame[["day", "medicine_open", "medicine_delivered"]]
+    frame = run(con, "medicine_status_daily", compound=C, buildings=list(buildings),
+                date_from=date_from, date_to=date_to, **config.medicine_params())
+    return [(d.date(), o, n) for d, o, n in frame[["day", "unfinished", "delivered"]]
             .itertuples(index=False)]
 
 
-def test_medicine_by_day_on_the_fixture(fixture_con):
+def test_medicine_chart_on_the_fixture(fixture_con):
     # open at 24:00: M2 from 02-06, M3 from 02-07 (M1 delivered 02-06 10:30, M4 cancelled);
     # delivered that day: M1 on 02-06
     assert medicine(fixture_con) == [
@@ -200,11 +172,7 @@ def test_medicine_by_day_on_the_fixture(fixture_con):
         (date(2020, 2, 8), 1, 0)]
 
 
-def test_medicine_by_day_open_is_the_overviews(fixture_con, own_con):
-    overview = run(fixture_con, "overview_daily", compound=C, buildings=[],
-                   date_from=date(2020, 2, 5), date_to=date(2020, 2, 8), fever_c=config.FEVER_C,
-                   **config.medicine_params())
-    assert [o for _, o, _ in medicine(fixture_con)] == overview["medicine_open"].tolist()
+def test_medicine_chart_on_the_briefing_fixture(own_con):
     # R1 and R2 open at the end of 02-08, R4 delivered that day, R3 cancelled (never counted)
     assert medicine(own_con, date_from=date(2020, 2, 6)) == [
         (date(2020, 2, 6), 0, 0), (date(2020, 2, 7), 0, 0), (date(2020, 2, 8), 2, 1)]
@@ -396,16 +364,10 @@ def test_the_export_button_reports_a_failure(demo_env, monkeypatch):
     assert at.error[0].value == "生成失败：no Chromium found: install Debian's chromium"
 
 
-def test_the_briefing_role_sees_only_the_briefing(demo_env, tmp_path, monkeypatch):
-    from sitrep import auth
-
-    monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
-    auth.add_user("bao", "briefing", "brief-pw-123")
+def test_the_briefing_role_sees_only_the_briefing(demo_env, users, browser_cookies):
+    sign_in(browser_cookies, "bao")
     at = app(as_of="2020-02-10")
     at.run()
-    at.text_input(key="auth_name").input("bao")
-    at.text_input(key="auth_password").input("brief-pw-123")
-    at.button[0].click().run()
     assert not at.exception
     assert at.title[0].value == "福星城 · 今日简报"
     with pytest.raises(ValueError, match="Known pages"):
@@ -498,17 +460,11 @@ def test_page_flags_stale_data_and_keeps_its_numbers(demo_env, monkeypatch):
     assert charts(stale) == charts(fresh)
 
 
-def test_a_commander_sees_no_personal_data_either(demo_env, personal, tmp_path, monkeypatch):
+def test_a_commander_sees_no_personal_data_either(demo_env, personal, users, browser_cookies):
     """The commander may see names elsewhere; the briefing, which leaves the team, never."""
-    from sitrep import auth
-
-    monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
-    auth.add_user("yu", "commander", "commander-pw")
+    sign_in(browser_cookies, "yu")
     at = app(as_of="2020-02-07")
     at.run()
-    at.text_input(key="auth_name").input("yu")
-    at.text_input(key="auth_password").input("commander-pw")
-    at.button[0].click().run()
     at.switch_page(PAGE).run()
     assert not at.exception and at.session_state["_personal"] is True
     text = rendered_text(at)

@@ -20,7 +20,7 @@ from sitrep import config
 from sitrep.queries import run
 
 from .conftest import FIXTURE_COMPOUND as C
-from .conftest import app, clean_import, metrics, readonly
+from .conftest import app, clean_import, metrics, open_demo, readonly, sign_in
 
 OWN_FIXTURE = Path(__file__).resolve().parent / "fixture_deliveries"
 GAP = config.DELIVERY_GAP_HOURS
@@ -58,8 +58,11 @@ SUMMARY = ["deliveries", "kg", "trips", "trips_not_returned", "hours_out", "firs
 
 
 def summary(con, buildings, as_of):
-    frame = run(con, "deliveries_day_summary", compound=C, buildings=buildings, as_of=as_of)
+    frame = run(con, "deliveries_day_summary", compound=C, buildings=buildings, as_of=as_of,
+                gap_hours=GAP)
     assert len(frame) == 1 and frame["day"][0].date() == as_of
+    # the delivery gap counts from 48 h before 24:00 of the day: the day before, 00:00
+    assert frame["gap_since_at"][0] == datetime.combine(as_of, datetime.min.time()) - pd.Timedelta(days=1)
     return records(frame, SUMMARY)[0]
 
 
@@ -341,8 +344,8 @@ def test_english_on_the_demo(demo_env):
     assert page.dataframe[-1].value["Purpose"].tolist() == ["Prenatal check", "Dialysis", "Emergency", "Surgery"]
 
 
-def test_open_values_a_blank_source_and_a_trip_without_return(own_store, monkeypatch):
-    monkeypatch.setenv("SITREP_STORE", str(own_store))
+def test_open_values_a_blank_source_and_a_trip_without_return(own_store, monkeypatch, tmp_path):
+    open_demo(monkeypatch, own_store, tmp_path)
     page = open_page(as_of="2020-02-10", range=["2020-02-08", "2020-02-10"])
     assert "趋势 2020-02-08 至 2020-02-10" in page.caption[0].value
     got = metrics(page)
@@ -360,3 +363,16 @@ def test_open_values_a_blank_source_and_a_trip_without_return(own_store, monkeyp
     assert trips["返回"].tolist() == ["09:10", "未登记返回", "15:00"]
     assert trips["服务住户（楼栋 · 楼层）"].tolist() == ["C1 · 3层", "D2 · 1层", "—"]
     assert trips["司机"].tolist() == ["刘*", "陈*", "刘*"]
+
+
+def test_a_room_columns_label_says_what_it_holds(own_store, monkeypatch, users, browser_cookies):
+    """Masked, the households not reached show building · floor under that label; a commander
+    sees the rooms themselves, under "房号" (the label used to say building · floor there too)."""
+    monkeypatch.setenv("SITREP_STORE", str(own_store))
+    sign_in(browser_cookies, "yu")
+    page = open_page(as_of="2020-02-10", range=["2020-02-08", "2020-02-10"])
+    gap = page.dataframe[0].value
+    assert "楼栋 · 楼层" not in gap.columns
+    assert all("层" not in room for room in gap["房号"])
+    trips = page.dataframe[-1].value
+    assert "服务住户（房号）" in trips.columns and "服务住户（楼栋 · 楼层）" not in trips.columns

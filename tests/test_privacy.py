@@ -9,7 +9,7 @@ import pytest
 from sitrep import auth
 from sitrep.nav import PAGES
 
-from .conftest import app
+from .conftest import app, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -52,18 +52,14 @@ def leaks(at, personal) -> list[str]:
 
 
 @pytest.fixture
-def staff(tmp_path, monkeypatch, demo_env):
-    monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
-    auth.add_user("li", "staff", "staff-pw-123")
-    auth.add_user("yu", "commander", "commander-pw")
+def staff(demo_env, users, browser_cookies):
+    return browser_cookies
 
 
-def signed_in(name, password, **query):
+def signed_in(jar, name, **query):
+    sign_in(jar, name)
     at = app(**query)
     at.run()
-    at.text_input(key="auth_name").input(name)
-    at.text_input(key="auth_password").input(password)
-    at.button[0].click().run()
     return at
 
 
@@ -74,7 +70,7 @@ STAFF_PAGES = [spec for spec in PAGES if spec.name in auth.pages_for("staff")]
                                    {"as_of": "2020-03-01", "building": "A5"}])
 @pytest.mark.parametrize("spec", STAFF_PAGES, ids=lambda s: s.name)
 def test_staff_see_no_name_phone_or_room_on_any_page(staff, personal, spec, query):
-    at = signed_in("li", "staff-pw-123", **query)
+    at = signed_in(staff, "li", **query)
     at.switch_page(spec.path).run()
     assert not at.exception and not at.error, (at.exception, at.error)
     assert leaks(at, personal) == []
@@ -90,7 +86,7 @@ def test_demo_mode_is_masked_too(demo_env, personal, spec):
 
 
 def test_a_commander_sees_personal_data(staff, personal):
-    at = signed_in("yu", "commander-pw", as_of="2020-02-10")
+    at = signed_in(staff, "yu", as_of="2020-02-10")
     at.switch_page("pages/volunteers.py").run()
     text, _ = texts(at)
     assert any(n in text for n in personal["names"])   # the top volunteers, by name

@@ -135,6 +135,41 @@ def test_rejected_rows_recent(tmp_path):
     con.close()
 
 
+def test_pages_get_every_query_parameter_from_one_function():
+    from sitrep.filters import Filters
+
+    f = Filters(compound=C, buildings=["B5"], as_of=date(2020, 2, 10), date_from=date(2020, 2, 1),
+                date_to=date(2020, 3, 13), lang="zh", first_on=date(2020, 2, 3), last_on=date(2020, 3, 14))
+    scope = {"compound": C, "buildings": ["B5"]}
+    assert f.params() == scope
+    assert f.params(as_of=True) == {**scope, "as_of": date(2020, 2, 10)}
+    # the sidebar's range; the 14 days ending on the as-of date (02-10 - 13 days = 01-28, but
+    # the data start on 02-03); the as-of date and the day before, for a card's change
+    assert f.params(window="range") == {**scope, "date_from": date(2020, 2, 1), "date_to": date(2020, 3, 13)}
+    assert f.params(window="recent") == {**scope, "date_from": date(2020, 2, 3), "date_to": date(2020, 2, 10)}
+    assert f.params(window="change") == {**scope, "date_from": date(2020, 2, 9), "date_to": date(2020, 2, 10)}
+    # a page that replays another day (the seals slider) passes it in place of the as-of date
+    assert f.params(as_of=True, window="change", day=date(2020, 2, 20)) == {
+        **scope, "as_of": date(2020, 2, 20), "date_from": date(2020, 2, 19), "date_to": date(2020, 2, 20)}
+    # on the first day of data the recent window still has the day before, for the change
+    first = Filters(**{**f.__dict__, "as_of": date(2020, 2, 3)})
+    assert first.params(window="recent")["date_from"] == date(2020, 2, 2)
+    with pytest.raises(ValueError):
+        f.params(window="week")
+
+
+def test_every_query_names_its_parameters_one_way():
+    """The as-of date is $as_of, the trend window $date_from/$date_to, the scope $compound and
+    $buildings: no $day, $on, $from or $to under another name."""
+    import re
+
+    from sitrep.queries import sql
+
+    used = {p for n in names() for p in re.findall(r"\$(\w+)", sql(n))}
+    assert not used & {"day", "on", "from", "to", "date", "start", "end", "building_filter"}
+    assert {"as_of", "date_from", "date_to", "compound", "buildings"} <= used
+
+
 def test_every_query_has_a_known_answer_test():
     from pathlib import Path
 

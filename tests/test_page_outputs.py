@@ -1,0 +1,125 @@
+"""What every page shows on the demo, pinned: metrics, tables and the numbers behind every chart,
+for two as-of dates and two building scopes, compared with a record taken before the
+refactoring of the query rules, the import paths and the package layout.
+
+A refactor must not change a single number a leader sees. If a change of behaviour is
+intended, regenerate the record with `SITREP_RECORD_PAGES=1 pytest tests/test_page_outputs.py`
+and say in the commit which numbers changed and why.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sitrep.nav import PAGES
+
+from .conftest import app
+
+RECORD = Path(__file__).with_name("golden") / "page_outputs.json"
+# Pages whose content is analysis of the data (the import page and the audit trail show import
+# times and who did what, which differ on every run).
+PAGE_NAMES = [spec.name for spec in PAGES if spec.name not in ("data_import", "audit")]
+# The trend range is pinned, so a change of the default range does not change the record.
+VIEWS = {
+    "02-10_all": {"as_of": "2020-02-10", "range": ["2020-02-01", "2020-03-13"]},
+    "02-10_B5": {"as_of": "2020-02-10", "range": ["2020-02-01", "2020-03-13"], "building": "B5"},
+    "02-24_all": {"as_of": "2020-02-24", "range": ["2020-02-01", "2020-03-13"]},
+    "02-24_B5": {"as_of": "2020-02-24", "range": ["2020-02-01", "2020-03-13"], "building": "B5"},
+}
+
+
+def _plain(value):
+    """JSON-able and comparable: typed arrays decoded, floats rounded, NaN as None."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:   # Plotly's typed-array encoding
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            if "shape" in value:
+                array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
+            return _plain(array.tolist())
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return None if value != value else round(value, 6)
+    if isinstance(value, (np.floating, np.integer)):
+        return _plain(value.item())
+    return value
+
+
+def _plotly(spec: str) -> list:
+    figure = json.loads(spec)
+    keep = ("type", "name", "x", "y", "z", "text", "base", "customdata", "values", "labels")
+    return [{k: _plain(trace[k]) for k in keep if k in trace} for trace in figure.get("data", [])]
+
+
+def _echarts(spec: str) -> list:
+    option = json.loads(spec)
+    axis = option.get("xAxis", {})
+    axis = axis[0] if isinstance(axis, list) else axis
+    return [{"x": axis.get("data")}] + [
+        {"name": s.get("name"), "type": s.get("type"), "data": _plain(s.get("data"))}
+        for s in option.get("series", [])]
+
+
+def _deck(spec: str) -> list:
+    deck = json.loads(spec)
+    return [_plain(layer.get("data")) for layer in deck.get("layers", [])]
+
+
+def capture(at) -> dict:
+    """Everything a page shows that carries a number."""
+    main = at.main
+    out = {
+        "metrics": [[m.label, m.value, m.delta] for m in main.get("metric")],
+        "tables": [],
+        "charts": [],
+        "markdown": [m.value for m in main.get("markdown")],
+    }
+    for frame in main.get("dataframe"):
+        value = frame.value
+        out["tables"].append({"columns": [str(c) for c in value.columns],
+                              "rows": _plain(value.astype(object).where(value.notna(), None)
+                                             .map(str).values.tolist())})
+    for chart in main.get("plotly_chart"):
+        out["charts"].append({"plotly": _plotly(chart.proto.spec)})
+    for chart in main.get("echarts_chart"):
+        out["charts"].append({"echarts": _echarts(chart.proto.spec)})
+    for chart in main.get("deck_gl_json_chart"):
+        out["charts"].append({"deck": _deck(chart.proto.json)})
+    return out
+
+
+def render(page: str, view: dict) -> dict:
+    at = app(None, **view)
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception and not at.error, (at.exception, at.error)
+    return capture(at)
+
+
+@pytest.fixture(scope="module")
+def record():
+    if os.environ.get("SITREP_RECORD_PAGES"):
+        return None
+    return json.loads(RECORD.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_page_shows_the_recorded_numbers(demo_env, record, view):
+    got = {page: render(page, VIEWS[view]) for page in PAGE_NAMES}
+    if record is None:   # recording: merge this view into the file
+        data = json.loads(RECORD.read_text(encoding="utf-8")) if RECORD.exists() else {}
+        data[view] = got
+        RECORD.parent.mkdir(exist_ok=True)
+        RECORD.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+                          encoding="utf-8")
+        return
+    want = record[view]
+    for page in PAGE_NAMES:
+        for part in ("metrics", "tables", "markdown", "charts"):
+            assert got[page][part] == want[page][part], f"{view} · {page} · {part} changed"
