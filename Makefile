@@ -1,7 +1,7 @@
 # The two commands: `make run` (install, build the demo snapshot if none, start) and `make test`.
 # `make run` asks for the open demo (--open): granted only with no users file and a store that
 # holds nothing but the generated demo; with a users file everyone signs in; with imported data
-# and no users it refuses to start and says why (sitrep/access.py).
+# and no users it refuses to start and says why (sitrep/access/mode.py).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python

@@ -1,10 +1,10 @@
-"""Entry point, served by `python -m sitrep serve` (sitrep/server.py, what `make run` starts):
+"""Entry point, served by `python -m sitrep serve` (sitrep/app/server.py, what `make run` starts):
 page config, who is looking, navigation, the global sidebar."""
 import streamlit as st
 
-from sitrep import filters, session, ui
+from sitrep.app import filters, session, ui
+from sitrep.app.nav import PAGES
 from sitrep.i18n import t
-from sitrep.nav import PAGES
 
 lang = filters.language()
 st.set_page_config(page_title=t("auth.app", lang), page_icon="🏘️", layout="wide")

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import streamlit as st
 
-from sitrep import audit, config, filters, ui
+from sitrep import config
+from sitrep.access import audit
+from sitrep.app import filters, ui
 from sitrep.i18n import t
 
 f = filters.current()

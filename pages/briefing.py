@@ -1,12 +1,15 @@
 """今日简报 Daily briefing: the day's state in one portrait column, made to be sent as an image
 to the city command and the command's WeChat group. Counts by building at most: no names,
 phone numbers, patients or rooms, whoever is viewing. `python -m sitrep briefing` and the
-button at the bottom make the same page into a PNG and a PDF (sitrep/briefing.py)."""
+button at the bottom make the same page into a PNG and a PDF (sitrep/briefing/export.py)."""
 import streamlit as st
 
-from sitrep import audit, briefing, config, filters, ui
-from sitrep.colors import CASE, REQUEST_STATUS, SERIES
-from sitrep.figures import briefing as figures
+from sitrep import config
+from sitrep.access import audit
+from sitrep.app import filters, ui
+from sitrep.app.figures.colors import CASE, REQUEST_STATUS, SERIES
+from sitrep.briefing import export as briefing
+from sitrep.briefing import figures
 from sitrep.i18n import t
 
 f = filters.current()

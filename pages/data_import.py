@@ -4,8 +4,10 @@ freshness and the rejected rows kept in the snapshot are here too."""
 import pandas as pd
 import streamlit as st
 
-from sitrep import config, filters, privacy, session, templates, ui, upload
+from sitrep import config
+from sitrep.app import filters, privacy, session, ui, upload
 from sitrep.i18n import t
+from sitrep.ingest import templates
 
 f = filters.current()
 lang = f.lang
@@ -51,7 +53,7 @@ if files:
                            file_name="rejected_rows.xlsx", key="import_report", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     loadable = sum(r.accepted for r in results)
-    writes = not session.is_open_demo()     # the open demo never writes (sitrep/access.py)
+    writes = not session.is_open_demo()     # the open demo never writes (sitrep/access/mode.py)
     if not writes:
         st.info(t("auth.demo_import", lang))
     with st.container(horizontal=True):

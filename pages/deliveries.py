@@ -3,10 +3,12 @@ and source), which sealed households no delivery reached in the last 48 hours, a
 the compound's one vehicle was (trips by purpose, hours out, the as-of day's timeline)."""
 import streamlit as st
 
-from sitrep import charts, colors, config, filters, privacy, ui
-from sitrep.contract import CODES
-from sitrep.figures import deliveries as figures
+from sitrep import config
+from sitrep.app import filters, privacy, ui
+from sitrep.app.figures import charts, colors
+from sitrep.app.figures import deliveries as figures
 from sitrep.i18n import label, t
+from sitrep.ingest.contract import CODES
 
 f = filters.current()
 lang = f.lang

@@ -3,10 +3,12 @@
 trend range, and the picture by building and by condition."""
 import streamlit as st
 
-from sitrep import charts, config, filters, ui
-from sitrep.figures import medicine as figures
+from sitrep import config
+from sitrep.app import filters, ui
+from sitrep.app.figures import charts
+from sitrep.app.figures import medicine as figures
+from sitrep.app.privacy import mask_frame
 from sitrep.i18n import label, t
-from sitrep.privacy import mask_frame
 
 f = filters.current()
 lang = f.lang

@@ -2,7 +2,9 @@
 day before and a 14-day trend under each group of cards."""
 import streamlit as st
 
-from sitrep import charts, config, filters, ui
+from sitrep import config
+from sitrep.app import filters, ui
+from sitrep.app.figures import charts
 from sitrep.i18n import t
 
 f = filters.current()

@@ -4,9 +4,11 @@ with the key dates (seals, the call for volunteers, confirmed cases, lifts) mark
 chart and an alert for buildings whose fever rises above their own recent baseline."""
 import streamlit as st
 
-from sitrep import charts, config, filters, ui
-from sitrep.colors import CASE, PALETTE, STATUS
-from sitrep.figures import screening as fig
+from sitrep import config
+from sitrep.app import filters, ui
+from sitrep.app.figures import charts
+from sitrep.app.figures import screening as fig
+from sitrep.app.figures.colors import CASE, PALETTE, STATUS
 from sitrep.i18n import label, t
 
 MA_DAYS = 7          # the fever moving average (days ending on each day)

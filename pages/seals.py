@@ -2,8 +2,10 @@
 with a slider), who lives on a floor, where the buildings stand, and how the seals ran."""
 import streamlit as st
 
-from sitrep import charts, config, filters, privacy, ui
-from sitrep.figures import seals as figures
+from sitrep import config
+from sitrep.app import filters, privacy, ui
+from sitrep.app.figures import charts
+from sitrep.app.figures import seals as figures
 from sitrep.i18n import t
 
 f = filters.current()

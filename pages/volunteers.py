@@ -3,10 +3,12 @@ kind of volunteer, task), who carries the load and who is past a fatigue limit, 
 every building's door was guarded, and how many hours were worked inside sealed buildings."""
 import streamlit as st
 
-from sitrep import charts, config, filters, privacy, ui
-from sitrep.contract import CODES
-from sitrep.figures import volunteers as figures
+from sitrep import config
+from sitrep.app import filters, privacy, ui
+from sitrep.app.figures import charts
+from sitrep.app.figures import volunteers as figures
 from sitrep.i18n import label, t
+from sitrep.ingest.contract import CODES
 
 TOP = 10  # volunteers in the load table
 

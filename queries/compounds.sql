@@ -1,6 +1,6 @@
 -- Which compounds does the snapshot hold, and which dates may the dashboard show for each?
 -- Grain: one row per compound. Parameters: $today, $margin_days, $fallback_days (the compound's
--- window of plausible dates: compound_window in sitrep/macros.sql).
+-- window of plausible dates: compound_window in queries/rules/compound_window.sql).
 -- first_on/last_on: the first and last day of any dated record inside the window (the sidebar's
 -- date bounds; a date typed outside it, in a snapshot from before the importer checked, never
 -- widens them). range_from/range_to: the default trend range, the lockdown within those bounds.

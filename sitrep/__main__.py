@@ -1,3 +1,3 @@
-from .cli import main
+from sitrep.ops.cli import main
 
 raise SystemExit(main())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sitrep import store
-from sitrep.importer import import_files
+from sitrep.ingest.importer import import_files
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixture"
@@ -56,7 +56,7 @@ def demo_files(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory) -> Path:
     """The demo scenario, generated and imported exactly as `python -m sitrep demo` does."""
-    from sitrep.cli import main
+    from sitrep.ops.cli import main
 
     folder = tmp_path_factory.mktemp("demo_store")
     out = tmp_path_factory.mktemp("demo_store_files")
@@ -137,7 +137,7 @@ def users_template(tmp_path_factory) -> Path:
     """A users file with one user per role, hashed once for the whole run (bcrypt cost 12)."""
     import os
 
-    from sitrep import auth
+    from sitrep.access import auth
 
     path = tmp_path_factory.mktemp("users_template") / "users.toml"
     old = os.environ.get("SITREP_USERS")
@@ -186,7 +186,7 @@ def browser_cookies(monkeypatch) -> dict:
 
 def sign_in(jar: dict, name: str) -> str:
     """A session for a user of USERS, made as the sign-in route makes it, its token in `jar`."""
-    from sitrep import auth, sessions
+    from sitrep.access import auth, sessions
 
     entry = auth.load_users()[name]
     jar[sessions.COOKIE] = sessions.create(name, entry["role"], auth.stamp(entry))

@@ -15,9 +15,10 @@ import openpyxl
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from sitrep import importer, store
-from sitrep.contract import KINDS
-from sitrep.importer import import_files
+from sitrep import store
+from sitrep.ingest import importer
+from sitrep.ingest.contract import KINDS
+from sitrep.ingest.importer import import_files
 
 C = "测试小区"
 # Examples per property test: few in the suite (it must stay fast), many on demand:
@@ -54,7 +55,7 @@ def pool(kind: str, column) -> list:
     if f"{kind}.{column.name}" in POOLS:
         return POOLS[f"{kind}.{column.name}"]
     if column.type.startswith(("code:", "list:")):
-        from sitrep.contract import CODES
+        from sitrep.ingest.contract import CODES
 
         labels = [labels[0] for labels in CODES[column.type.split(":")[1]].values()]
         return labels[:4] + (["、".join(labels[:2])] if column.type.startswith("list:") else [])

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep import audit, auth, sessions
-from sitrep.nav import PAGES
+from sitrep.access import audit, auth, sessions
+from sitrep.app.nav import PAGES
 
 from .conftest import app, sign_in
 
@@ -120,7 +120,7 @@ def test_open_only_when_asked_and_only_over_demo_data(demo_env, fixture_store, t
     at.run()
     assert "尚未开放" in at.warning[0].value and not at.metric   # not asked for: closed
     monkeypatch.setenv("SITREP_OPEN", "1")
-    from sitrep.importer import import_files
+    from sitrep.ingest.importer import import_files
 
     from .conftest import FIXTURE, FIXTURE_COMPOUND
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.nav import PAGES as NAV
+from sitrep.app.nav import PAGES as NAV
 
 from .conftest import app, metrics, open_demo
 

@@ -11,9 +11,10 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from sitrep import audit, auth, config, sessions
-from sitrep.nav import PAGES
-from sitrep.queries import run_plain as run
+from sitrep import config
+from sitrep.access import audit, auth, sessions
+from sitrep.app.nav import PAGES
+from sitrep.store.queries import run_plain as run
 
 from .conftest import REPO
 

@@ -1,4 +1,4 @@
-"""Plausible values, by rule from the contract (sitrep/contract.py "Bounds"): every date inside the
+"""Plausible values, by rule from the contract (sitrep/ingest/contract.py "Bounds"): every date inside the
 compound's window, every number in its range, text capped and free of control characters. Outside
 them a row is rejected with a reason that states the bound; both import paths reject the same rows
 the same way, in CSV and XLSX; nothing ever ends in a traceback."""
@@ -12,9 +12,10 @@ from datetime import date, datetime, timedelta
 import openpyxl
 import pytest
 
-from sitrep import importer, store
+from sitrep import store
 from sitrep.config import local_now
-from sitrep.importer import import_files
+from sitrep.ingest import importer
+from sitrep.ingest.importer import import_files
 
 from .conftest import REPO
 
@@ -187,7 +188,7 @@ def test_text_is_capped_and_control_characters_are_removed(tmp_path, monkeypatch
 def test_the_templates_state_the_bounds(tmp_path):
     from io import BytesIO
 
-    from sitrep.templates import template_bytes
+    from sitrep.ingest.templates import template_bytes
 
     book = openpyxl.load_workbook(BytesIO(template_bytes("screenings")))
     note = book.active["A1"].value

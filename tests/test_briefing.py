@@ -15,8 +15,8 @@ import zlib
 
 import pytest
 
-from sitrep import briefing
-from sitrep.audit import audit_path
+from sitrep.access.audit import audit_path
+from sitrep.briefing import export as briefing
 
 from .conftest import REPO
 
@@ -100,7 +100,7 @@ def test_the_latest_briefing_as_png_and_pdf(demo_store, tmp_path):
 def test_b5_on_the_report_day_with_users_configured(demo_store, tmp_path, monkeypatch):
     """With a users file the dashboard asks for a sign-in; the export's own dashboard has a
     private briefing-role session, so the export works without anyone's password."""
-    from sitrep import auth
+    from sitrep.access import auth
 
     monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
     auth.add_user("yu", "commander", "commander-pw")

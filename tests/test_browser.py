@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.nav import PAGES
+from sitrep.app.nav import PAGES
 
 from .conftest import REPO
 
@@ -150,7 +150,7 @@ def test_overview_on_a_phone(server, browser):
 @pytest.fixture(scope="module")
 def import_server(tmp_path_factory, users_template):
     """A server of its own: the import test writes to its store (the team's own data: users)."""
-    from sitrep.importer import import_files
+    from sitrep.ingest.importer import import_files
 
     from .conftest import FIXTURE, FIXTURE_COMPOUND
 
@@ -179,7 +179,7 @@ def test_the_import_page_works_in_the_browser(import_server, browser, tmp_path):
 
 
 def test_markup_in_a_spreadsheet_stays_text_in_the_browser(browser, tmp_path_factory, tmp_path, users_template):
-    from sitrep.importer import import_files
+    from sitrep.ingest.importer import import_files
 
     from .conftest import FIXTURE, FIXTURE_COMPOUND
 

@@ -11,9 +11,10 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from sitrep import config, store, upload
+from sitrep import config, store
+from sitrep.app import upload
+from sitrep.app.nav import PAGES
 from sitrep.config import local_now
-from sitrep.nav import PAGES
 
 from .conftest import FIXTURE, app, clean_import, open_demo, sign_in
 
@@ -73,7 +74,7 @@ def test_a_picked_range_is_clamped_to_the_data_and_to_366_days(tmp_path, monkeyp
     folder = clean_import(tmp_path / "store", FIXTURE)
     (tmp_path / "today.csv").write_text(f"送达时间,地址,物资\n{TODAY.isoformat()} 08:00,B5-0301,蔬菜\n",
                                         encoding="utf-8")
-    from sitrep.importer import import_files
+    from sitrep.ingest.importer import import_files
 
     assert import_files([tmp_path / "today.csv"], store=folder, compound="测试小区")[0].accepted == 1
     monkeypatch.setenv("SITREP_STORE", str(folder))
@@ -151,7 +152,7 @@ def test_stale_staged_uploads_are_removed_at_start_up(own_store):
     fresh = upload.stage([("fresh.csv", GOOD.encode())])
     long_ago = time.time() - upload.STALE_AFTER_S - 60
     os.utime(old, (long_ago, long_ago))
-    from sitrep import ui
+    from sitrep.app import ui
 
     ui.at_start_up.clear()
     at = app()

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from sitrep.importer import import_files
-from sitrep.nav import PAGES
+from sitrep.app.nav import PAGES
+from sitrep.ingest.importer import import_files
 
 from .conftest import FIXTURE, FIXTURE_COMPOUND, app, sign_in
 

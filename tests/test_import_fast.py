@@ -1,4 +1,4 @@
-"""The importer's column-at-a-time path (sitrep/fastparse.py) against the per-row path:
+"""The importer's column-at-a-time path (sitrep/ingest/fastparse.py) against the per-row path:
 the same tables, row hashes, duplicates and rejections, whichever path parsed a row."""
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitrep import fastparse, importer, store
-from sitrep import parse as P
-from sitrep.importer import import_files
-from sitrep.read import Limits, read_file
+from sitrep import store
+from sitrep.ingest import fastparse, importer
+from sitrep.ingest import parse as P
+from sitrep.ingest.importer import import_files
+from sitrep.ingest.read import Limits, read_file
 
 C = "测试小区"
 REGISTERS = {

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitrep import parse as P
 from sitrep import store
-from sitrep.importer import import_files
-from sitrep.read import Limits
-from sitrep.templates import write_templates
+from sitrep.ingest import parse as P
+from sitrep.ingest.importer import import_files
+from sitrep.ingest.read import Limits
+from sitrep.ingest.templates import write_templates
 
 from .conftest import REPO
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitrep.contract import KINDS, LOAD_ORDER
-from sitrep.importer import import_files
+from sitrep.ingest.contract import KINDS, LOAD_ORDER
+from sitrep.ingest.importer import import_files
 
 from . import sheets
 from .sheets import C, copy_store, dump, register_store

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from sitrep import store
-from sitrep.importer import import_files
-from sitrep.parse import (
+from sitrep.ingest.importer import import_files
+from sitrep.ingest.parse import (
     parse_address,
     parse_date,
     parse_datetime,

@@ -21,8 +21,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from sitrep import briefing, config, store
-from sitrep.queries import run
+from sitrep import config, store
+from sitrep.briefing import export as briefing
+from sitrep.store.queries import run
 
 from .conftest import REPO, app, clean_import, metrics, readonly, sign_in
 
@@ -345,7 +346,7 @@ def test_the_export_button_offers_the_png_and_pdf_and_is_audited(demo_env, monke
     assert [(f.as_of, f.buildings, f.lang) for f in calls] == [(date(2020, 2, 10), ["B5"], "zh")]
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["下载图片（PNG）", "下载 PDF"]
-    from sitrep.audit import audit_path
+    from sitrep.access.audit import audit_path
     last = json.loads(audit_path(demo_env).read_text(encoding="utf-8").splitlines()[-1])
     assert (last["event"], last["who"], last["filters"]["building"], last["filters"]["as_of"]) == \
         ("briefing", "demo", ["B5"], "2020-02-10")

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from sitrep import config
-from sitrep.queries import run
+from sitrep.store.queries import run
 
 from .conftest import FIXTURE_COMPOUND as C
 from .conftest import app, clean_import, metrics, open_demo, readonly, sign_in

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from sitrep import store
-from sitrep.importer import import_files
-from sitrep.upload import report_xlsx
+from sitrep.app.upload import report_xlsx
+from sitrep.ingest.importer import import_files
 
 from .conftest import FIXTURE, FIXTURE_COMPOUND, app, metrics, sign_in
 

@@ -28,7 +28,7 @@ import pytest
 
 from sitrep import config
 from sitrep.i18n import t
-from sitrep.queries import run
+from sitrep.store.queries import run
 
 from .conftest import app, clean_import, metrics, readonly
 

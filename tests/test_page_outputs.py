@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sitrep.nav import PAGES
+from sitrep.app.nav import PAGES
 
 from .conftest import app
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sitrep import config
-from sitrep.queries import run
+from sitrep.store.queries import run
 
 from .conftest import FIXTURE_COMPOUND, REPO, app, clean_import, metrics, readonly
 

@@ -24,9 +24,9 @@ import pandas as pd
 import pytest
 
 from sitrep import config
-from sitrep.colors import STATUS
-from sitrep.figures import seals as figures
-from sitrep.queries import run
+from sitrep.app.figures import seals as figures
+from sitrep.app.figures.colors import STATUS
+from sitrep.store.queries import run
 
 from .conftest import FIXTURE_COMPOUND as C
 from .conftest import REPO, app, clean_import, metrics, readonly

@@ -17,7 +17,7 @@ from datetime import date
 import pytest
 
 from sitrep import config
-from sitrep.queries import run
+from sitrep.store.queries import run
 
 from .conftest import REPO, app, clean_import, metrics, readonly
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from sitrep import auth
-from sitrep.nav import PAGES
+from sitrep.access import auth
+from sitrep.app.nav import PAGES
 
 from .conftest import app, sign_in
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from sitrep import config
-from sitrep.contract import window_params
-from sitrep.queries import names, run
+from sitrep.ingest.contract import window_params
+from sitrep.store.queries import names, run
 
 C = "测试小区"
 WINDOW = {"date_from": date(2020, 2, 5), "date_to": date(2020, 2, 8)}
@@ -119,7 +119,7 @@ def test_data_freshness(fixture_con):
 
 def test_rejected_rows_recent(tmp_path):
     from sitrep import store
-    from sitrep.importer import import_files
+    from sitrep.ingest.importer import import_files
 
     (tmp_path / "b.csv").write_text("楼栋,层数\nB5,10\n", encoding="utf-8")
     (tmp_path / "s.csv").write_text("日期,地址\n2020-02-10,B5-0101\n2020-02-10,B5-1101\nx,B5-0102\n",
@@ -136,7 +136,7 @@ def test_rejected_rows_recent(tmp_path):
 
 
 def test_pages_get_every_query_parameter_from_one_function():
-    from sitrep.filters import Filters
+    from sitrep.app.filters import Filters
 
     f = Filters(compound=C, buildings=["B5"], as_of=date(2020, 2, 10), date_from=date(2020, 2, 1),
                 date_to=date(2020, 3, 13), lang="zh", first_on=date(2020, 2, 3), last_on=date(2020, 3, 14))
@@ -163,7 +163,7 @@ def test_every_query_names_its_parameters_one_way():
     $buildings: no $day, $on, $from or $to under another name."""
     import re
 
-    from sitrep.queries import sql
+    from sitrep.store.queries import sql
 
     used = {p for n in names() for p in re.findall(r"\$(\w+)", sql(n))}
     assert not used & {"day", "on", "from", "to", "date", "start", "end", "building_filter"}

@@ -1,4 +1,4 @@
-"""Readers that cannot be made to allocate (sitrep/read.py): every limit is checked while reading,
+"""Readers that cannot be made to allocate (sitrep/ingest/read.py): every limit is checked while reading,
 before the allocation it guards, and a file over it is refused whole with a reason naming it.
 UTF-16 and tab-separated text (Excel's "Unicode text") are read; repeated headers are refused."""
 from __future__ import annotations
@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from sitrep import store
-from sitrep.importer import import_files
-from sitrep.read import Limits, read_file
+from sitrep.ingest.importer import import_files
+from sitrep.ingest.read import Limits, read_file
 
 from .conftest import REPO
 
@@ -78,7 +78,7 @@ def in_a_small_process(tmp_path, path) -> dict:
     declared dimension once made the reader pad ~1M x 16,384 cells: MemoryError)."""
     code = ("import json, resource, sys\n"
             "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
-            "from sitrep.importer import import_files\n"
+            "from sitrep.ingest.importer import import_files\n"
             "r = import_files([sys.argv[1]], store=sys.argv[2], compound='x', year=2020)\n"
             "print(json.dumps([x.as_json() for x in r]))\n")
     (tmp_path / "b.csv").write_text(BUILDINGS, encoding="utf-8")

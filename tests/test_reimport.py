@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitrep import config, store
-from sitrep.contract import KINDS, LOAD_ORDER
-from sitrep.importer import import_files
-from sitrep.queries import run
+from sitrep.ingest.contract import KINDS, LOAD_ORDER
+from sitrep.ingest.importer import import_files
+from sitrep.store.queries import run
 
 from . import sheets
 from .sheets import C, copy_store, dump, register_store

@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from sitrep import config
-from sitrep.queries import create_rules, rules, rules_for
+from sitrep.store.queries import create_rules, rules, rules_for
 
 from .conftest import REPO, clean_import, readonly
 
@@ -69,7 +69,7 @@ def q(con, sql: str, **params) -> list[tuple]:
 def test_a_query_creates_the_rules_it_calls_once_per_connection_and_writes_nothing(tmp_path):
     import duckdb
 
-    from sitrep import queries
+    from sitrep.store import queries
 
     # a snapshot with only the registers a query needs (buildings.sql: the building scope)
     path = tmp_path / "old.duckdb"

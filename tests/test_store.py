@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from sitrep import store
-from sitrep.importer import import_files
+from sitrep.ingest.importer import import_files
 
 from .conftest import REPO
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pandas as pd
 
-from sitrep import config, ui
+from sitrep import config
+from sitrep.app import ui
 
 from .conftest import app
 

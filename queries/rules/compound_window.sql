@@ -1,4 +1,4 @@
--- Rule: which dates are plausible for each compound (sitrep/contract.py "Bounds")? From its
+-- Rule: which dates are plausible for each compound (sitrep/ingest/contract.py "Bounds")? From its
 -- lockdown start, else 1 January of its configured year, else p_fallback_days before p_today,
 -- minus its margin (window_margin_days, else p_margin_days), to p_today plus one day; both ends
 -- included. The importer rejects a date outside it (p_today = the import day); the dashboard's

@@ -1,0 +1,30 @@
+"""Small Plotly figures shared by pages. Titles and labels come from the caller (catalogs)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sitrep.app.figures.colors import SERIES
+
+CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "bar",
+          height: int = 170) -> go.Figure:
+    """A compact daily trend: `series` maps a column to its label in the active language."""
+    fig = go.Figure()
+    for column, label in series.items():
+        color = SERIES.get(column)
+        if kind == "bar":
+            fig.add_bar(x=frame["day"], y=frame[column], name=label, marker_color=color)
+        else:
+            fig.add_scatter(x=frame["day"], y=frame[column], name=label, mode="lines+markers",
+                            line={"color": color, "width": 2}, marker={"size": 4})
+    fig.update_layout(
+        title={"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
+        height=height, margin={"l": 8, "r": 8, "t": 30, "b": 8}, barmode="group",
+        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right", "font": {"size": 11}},
+        showlegend=len(series) > 1, xaxis={"tickformat": "%m-%d", "dtick": 86400000 * 2},
+        yaxis={"rangemode": "tozero"}, font={"family": "Noto Sans CJK SC, sans-serif"},
+    )
+    return fig

@@ -1,0 +1,167 @@
+"""The Streamlit shell around the pure query core: a cached read-only connection per
+snapshot, cached query results, and the error boundary every page runs inside."""
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from sitrep import config, store
+from sitrep.app import privacy
+from sitrep.i18n import t
+from sitrep.store.queries import run
+
+log = logging.getLogger("sitrep")
+
+
+@st.cache_resource(max_entries=4)
+def _connection(snapshot: str):
+    # Keyed by the snapshot's path: a new import is a new path, picked up on the next rerun.
+    return store.connect_readonly(snapshot)
+
+
+@st.cache_resource
+def at_start_up() -> None:
+    """Once per server process: remove staged uploads a session left behind, and bring a
+    snapshot made by an older version up to the schema."""
+    from sitrep.app import upload
+
+    try:
+        upload.remove_stale()
+        store.upgrade()
+    except Exception:  # noqa: BLE001 - an unwritable store: the pages and the import page say so
+        log.exception("start-up housekeeping failed")
+
+
+def snapshot() -> str | None:
+    path = store.current_path()
+    return str(path) if path else None
+
+
+@st.cache_data(ttl=config.CACHE_TTL_S, max_entries=1024, show_spinner=False)
+def _query(snapshot_path: str, name: str, params: tuple) -> pd.DataFrame:
+    con = _connection(snapshot_path).cursor()  # a cursor per query: connections are not thread-safe
+    try:
+        return run(con, name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+    finally:
+        con.close()
+
+
+# Columns that carry personal data, by what they hold; masked as the data leaves the query
+# layer unless the viewer's role may see them.
+PERSONAL_NAMES = ("name", "patient", "volunteer", "driver", "handler", "screener", "home")
+PERSONAL_PHONES = ("phone",)
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run a named query on the current snapshot (cached per snapshot and parameters).
+    Personal columns come back masked unless the viewer may see them, and text that a
+    browser or Plotly could read as markup is shown as text."""
+    path = snapshot()
+    if path is None:
+        raise LookupError("no snapshot")
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    frame = as_text(_query(path, name, frozen))
+    if privacy.may_see_personal():
+        return frame
+    f = st.session_state.get("_filters")
+    rooms = {"room": ("building", "floor")} if {"room", "building", "floor"} <= set(frame) else {}
+    return privacy.mask_frame(frame, f.lang if f else "zh",
+                              names=[c for c in PERSONAL_NAMES if c in frame],
+                              phones=[c for c in PERSONAL_PHONES if c in frame], rooms=rooms)
+
+
+_MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Spreadsheet text never renders as HTML: `<`, `>` and `&` in string cells become their
+    full-width forms (Plotly reads a subset of HTML in labels; tables and text stay literal)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: v.translate(_MARKUP) if isinstance(v, str) else v)
+    return out
+
+
+def guarded(page, lang: str) -> None:
+    """Run a page; an error is logged server-side and shown as a plain message, never a trace."""
+    try:
+        page.run()
+    except Exception:  # noqa: BLE001 - the boundary: log it, tell the user without a traceback
+        log.exception("page failed")
+        st.error(t("error.page", lang))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells a spreadsheet would run as a formula (=, +, -, @ …) get a leading apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for Excel: UTF-8 with BOM (so Chinese opens right), formula cells neutralised."""
+    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def table(frame: pd.DataFrame, key: str, lang: str, *, columns: dict[str, str] | None = None,
+          height: int | None = None) -> None:
+    """Show a table exactly as filtered, with its CSV download. `columns` maps column names to
+    their labels in the active language (and chooses the columns shown)."""
+    if frame.empty:
+        empty(lang)
+        return
+    shown = display(frame[list(columns)].rename(columns=columns) if columns else frame)
+    # What reaches the browser is bounded whatever the data holds; the download has every row.
+    st.dataframe(shown.head(config.MAX_TABLE_ROWS), hide_index=True, width="stretch", key=f"{key}_table",
+                 **({"height": height} if height else {}))
+    if len(shown) > config.MAX_TABLE_ROWS:
+        st.caption(t("table.capped", lang, shown=f"{config.MAX_TABLE_ROWS:,}", total=f"{len(shown):,}"))
+    st.download_button(t("table.download", lang), csv_bytes(shown), file_name=f"{key}.csv",
+                       mime="text/csv", key=f"{key}_download", on_click=audit_download,
+                       args=(f"{key}.csv",))
+
+
+def audit_download(what: str) -> None:
+    """Every download is on record: who, what, with which filters."""
+    from sitrep.access import audit
+
+    f = st.session_state.get("_filters") or st.session_state.get("_last_filters")
+    scope = {"compound": f.compound, "building": f.buildings, "as_of": f.as_of.isoformat(),
+             "range": [f.date_from.isoformat(), f.date_to.isoformat()]} if f else {}
+    audit.record("download", st.session_state.get("_user") or "demo", what, scope)
+
+
+def display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Shape a frame for reading: dates without a midnight time, times to the minute, blanks as —."""
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            valid = series.dropna()
+            fmt = "%Y-%m-%d" if (valid == valid.dt.normalize()).all() else "%Y-%m-%d %H:%M"
+            out[col] = series.dt.strftime(fmt).fillna("—")
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[col] = series.astype(object).map(lambda v: "—" if v is None or (isinstance(v, float) and v != v) else v)
+    return out
+
+
+def empty(lang: str) -> None:
+    """The one empty state: a clear message instead of a blank chart."""
+    st.info(t("empty.no_rows", lang))
+
+
+def heading(f, title_key: str) -> None:
+    """Every page's heading: its title, then compound, as-of date and building scope, so a
+    screenshot says what and when."""
+    st.title(t(title_key, f.lang))
+    st.caption(t("page.heading", f.lang, compound=f.compound, as_of=f.as_of.isoformat(),
+                 scope=f.scope(), date_from=f.date_from.isoformat(), date_to=f.date_to.isoformat()))

@@ -1,0 +1,413 @@
+"""The daily briefing as an image: the briefing page of a running dashboard, opened in
+headless Chromium and saved as a PNG (1080 px wide, the whole page) and an A4 PDF.
+
+`python -m sitrep briefing` starts a dashboard of its own (`Dashboard`: a private users file
+with one briefing-role user, so no password is needed; the briefing shows counts by building
+only) or uses `--url` (an open demo dashboard); the
+briefing page's button calls `export_here()` against the dashboard it runs in (or, when users
+are configured, against a dashboard of its own). The page also takes its text helpers from
+here (`scope`, `freshness_lines`, `action_items`).
+
+Why not a 1080-px window: a chat shows a 1080-px image across a phone's ~390-pt screen, so
+text a browser draws at 14 px in a 1080-px-wide window would be 5 pt there, and Streamlit has
+no page-level font size. So the browser window is 432 CSS px wide, a phone's width (Streamlit
+then lays the page out for a phone and collapses the sidebar), at device scale factor 2.5: the
+image is 1080 px wide and reads like the phone's own screenshot. (CSS `zoom` on a 1080-px
+window would look the same but breaks responsive chart widths: charts come out clipped.)
+The PDF prints the same 432-px layout scaled to fill the A4 page's width.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from sitrep import config
+from sitrep.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+REPO = Path(__file__).resolve().parents[2]
+
+IMAGE_WIDTH = 1080            # px of the PNG: a phone screenshot's width
+LAYOUT_WIDTH = 432            # CSS px the page is laid out at (a phone's width)
+SCALE = IMAGE_WIDTH / LAYOUT_WIDTH   # device scale factor: 2.5
+A4_WIDTH = 794                # CSS px of an A4 page (210 mm at 96 dpi)
+COLUMN_WIDTH = 480            # the briefing's column in a browser: a phone's width and a margin
+METRIC_WIDTH = 98             # four cards a row (no gap) in the 432-px layout
+TOP_BUILDINGS = 3             # buildings named per needs-action item; the rest are counted
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+LANG_PARAM = {"zh": "中文", "en": "English"}   # the language switch's URL values
+NBSP = "\u00a0"
+RULES = ("medicine_overdue", "delivery_gap", "guard_gap", "not_screened", "fatigue",
+         "seal_ends_tomorrow")
+
+
+class ExportError(Exception):
+    """The export cannot run (no browser, no dashboard, the page did not finish)."""
+
+
+# -- text for the page ------------------------------------------------------------------------
+
+def scope(f) -> str:
+    """The building filter as printed on the image: `仅 B5` / `B5 only`, or all buildings."""
+    if not f.buildings:
+        return t("briefing.scope_all", f.lang)
+    return t("briefing.scope_only", f.lang, buildings="、".join(f.buildings) if f.lang == "zh"
+             else ", ".join(f.buildings))
+
+
+def freshness_lines(freshness: pd.DataFrame, lang: str) -> tuple[list[str], str | None]:
+    """When each kind of data was last imported, kinds imported together on one line; and the
+    stale daily logs (not imported for STALE_HOURS), as one warning, or None."""
+    sep = "、" if lang == "zh" else ", "
+    imported = freshness.dropna(subset=["last_import_at"])
+    groups = imported.groupby(imported["last_import_at"].dt.strftime("%Y-%m-%d %H:%M"), sort=True)
+    lines = []
+    if len(groups) == 1 and len(imported) == len(freshness):
+        lines.append(t("briefing.imported_all", lang, at=next(iter(groups.groups))))
+    else:
+        for at, kinds in sorted(groups, key=lambda g: g[0], reverse=True):
+            lines.append(t("briefing.imported", lang, at=at,
+                           kinds=sep.join(t(f"kind.{k}", lang) for k in kinds["kind"])))
+        never = freshness[freshness["last_import_at"].isna()]
+        if not never.empty:
+            lines.append(t("briefing.never_imported", lang,
+                           kinds=sep.join(t(f"kind.{k}", lang) for k in never["kind"])))
+    stale = freshness[freshness["is_stale"] & freshness["kind"].isin(config.LOG_KINDS)]
+    warning = t("briefing.stale", lang, hours=config.STALE_HOURS,
+                kinds=sep.join(t(f"kind.{k}", lang) for k in stale["kind"])) if not stale.empty else None
+    return lines, warning
+
+
+def action_items(actions: pd.DataFrame, lang: str, scope_text: str) -> list[str]:
+    """One Markdown line per rule with something to do, in the query's order: how many, and
+    in which buildings (the first TOP_BUILDINGS, then "and N more buildings")."""
+    items = []
+    for rule, rows in actions.groupby("rule", sort=False):
+        head = t(f"briefing.rule.{rule}", lang, n=int(rows["rule_total"].iloc[0]),
+                 hours=config.DELIVERY_GAP_HOURS)
+        if rows["building"].isna().all():   # fatigue: the buildings in scope, not one
+            where = t("briefing.compound_wide", lang) if scope_text == t("briefing.scope_all", lang) \
+                else scope_text
+        else:
+            top = rows[rows["building_rank"] <= TOP_BUILDINGS]
+            unit = t(f"briefing.unit.{rule}", lang)
+            parts = [t("briefing.where", lang, building=b, n=n, unit=unit).strip()
+                     for b, n in zip(top["building"], top["count"], strict=True)]
+            more = int(rows["rule_buildings"].iloc[0]) - len(top)
+            if more > 0:
+                parts.append(t("briefing.more_buildings", lang, n=more))
+            # a line breaks between buildings, never inside "A8 栋 2 户"
+            where = " · ".join(part.replace(" ", NBSP) for part in parts)
+        items.append(t("briefing.item", lang, head=head, where=where))
+    return items
+
+
+# -- the export ------------------------------------------------------------------------------
+
+def find_chromium(path: str | os.PathLike | None = None) -> str:
+    """Debian's chromium: the given path, else `chromium` on PATH."""
+    candidates = [str(path)] if path else [shutil.which("chromium"), "/usr/bin/chromium"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    raise ExportError(f"no Chromium at {path}" if path else
+                      "no Chromium found: install Debian's chromium (apt-get install chromium) "
+                      "or pass --chromium PATH")
+
+
+def page_url(base: str, *, as_of: date | None = None, buildings=(), lang: str = "zh") -> str:
+    """The briefing embedded (no sidebar, no toolbar) with the filters in its URL."""
+    query = [("embed", "true")]
+    if as_of:
+        query.append(("as_of", as_of.isoformat()))
+    query += [("building", b) for b in buildings]
+    query.append(("lang", LANG_PARAM.get(lang, LANG_PARAM["zh"])))
+    return base.rstrip("/") + "/briefing?" + urlencode(query)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Dashboard:
+    """`python -m sitrep serve` on a free loopback port, for the export alone.
+
+    It needs no password: it serves with a users file of its own, in a private temporary
+    folder, holding one user of the briefing role (the briefing page only, no personal data)
+    whose password nobody knows; the export's browser gets a session made for that user
+    (`cookie`). So it works on any store, a deployment with real data and users included.
+    With `open_demo`, it is the open demo instead (`serve --open`: the demo store, no
+    users file), for a `--url` export to use. It listens on 127.0.0.1 only and lives as long as
+    the export. `wait()` returns once it answers, so the browser can start while it boots.
+    """
+
+    USER = "briefing-export"
+
+    def __init__(self, store: str | os.PathLike | None = None, *, open_demo: bool = False,
+                 role: str = "briefing"):
+        """`role`: the role of its one user (the bench renders every page as a commander)."""
+        from sitrep.access import auth, sessions
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._tmp = tempfile.TemporaryDirectory(prefix="sitrep-briefing-")
+        env = {k: v for k, v in os.environ.items() if k not in ("SITREP_USERS", "SITREP_OPEN")}
+        self.cookie: str | None = None
+        if not open_demo:
+            import tomli_w
+
+            users = Path(self._tmp.name) / "users.toml"
+            entry = {"role": role, "password_hash": auth.DUMMY_HASH}
+            users.write_text(tomli_w.dumps({"users": {self.USER: entry}}), encoding="utf-8")
+            env["SITREP_USERS"] = str(users)
+            self.cookie = sessions.create(self.USER, role, auth.stamp(entry), db=sessions.db_path(users))
+        if store:
+            env["SITREP_STORE"] = str(Path(store).resolve())
+        self._log_path = Path(self._tmp.name) / "streamlit.log"
+        self._log = open(self._log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sitrep", "serve", "--port", str(self.port), "--address", "127.0.0.1",
+             "--no-file-watcher", *(["--open"] if open_demo else [])],
+            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def wait(self, timeout_s: float = 60) -> str:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise ExportError(f"the dashboard exited with code {self.proc.returncode}:\n"
+                                  + self._log_path.read_text(errors="replace")[-2000:])
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2):
+                    return self.url
+            except OSError:
+                time.sleep(0.05)
+        raise ExportError(f"the dashboard did not start within {timeout_s:.0f} s")
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Dashboard:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def dashboard(store: str | os.PathLike | None = None, timeout_s: float = 60) -> Iterator[str]:
+    """The open demo on a dashboard of the export's own, started and answering; yields its URL."""
+    with Dashboard(store, open_demo=True) as server:
+        yield server.wait(timeout_s)
+
+
+# Injected before the page's own scripts: let the document, not Streamlit's inner scroll box,
+# carry the page's height (so a full-page screenshot and a printed PDF hold all of it), and
+# hide the sidebar and its button (in Streamlit 1.67 `?embed=true` hides the toolbar but not
+# the sidebar).
+_EXPORT_CSS = """
+html, body, #root, [data-testid="stApp"], [data-testid="stAppViewContainer"],
+[data-testid="stMain"] { height: auto !important; min-height: 0 !important;
+  overflow: visible !important; }
+[data-testid="stElementContainer"] { break-inside: avoid; }
+[data-testid="stSidebar"], [data-testid="stHeader"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem !important; padding-bottom: 1rem !important; }
+"""
+_INIT_SCRIPT = """
+document.addEventListener('DOMContentLoaded', () => {
+  const style = document.createElement('style');
+  style.id = 'sitrep-export';
+  style.textContent = %s;
+  document.head.appendChild(style);
+});
+"""
+# The script has finished (the app says so: in embed mode there is no status widget to wait
+# out), nothing is still loading, and every chart has painted (Plotly's and ECharts').
+_READY = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (!document.querySelector('h1')) return false;
+  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
+  if (![...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+        e => e.querySelector('.js-plotly-plot'))) return false;
+  if (![...document.querySelectorAll('.js-plotly-plot')].every(e => e.querySelector('.main-svg')))
+    return false;
+  return [...document.querySelectorAll('[data-testid="stEChartsChart"]')].every(
+    e => e.querySelector('svg path, canvas'));
+}"""
+_ERROR = """() => {
+  const e = document.querySelector('[data-testid="stException"], [data-testid="stAlertContentError"]');
+  return e ? e.innerText : null;
+}"""
+
+
+@dataclass
+class Export:
+    png: bytes
+    pdf: bytes
+    seconds: float
+    height: int          # CSS px of the page (the PNG is SCALE times that)
+
+
+class Renderer:
+    """Headless Chromium through Playwright, started once for one or more exports."""
+
+    def __init__(self, chromium: str | os.PathLike | None = None):
+        self.executable = find_chromium(chromium)
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            raise ExportError("Playwright is not installed (pip install playwright; it drives "
+                              "Debian's chromium, no browser download)") from None
+        self._pw = sync_playwright().start()
+        try:
+            self.browser = self._pw.chromium.launch(executable_path=self.executable,
+                                                    args=BROWSER_ARGS)
+        except Exception as err:
+            self._pw.stop()
+            raise ExportError(f"Chromium did not start ({self.executable}): {err}") from None
+
+    def render(self, base_url: str, *, as_of: date | None = None, buildings=(), lang: str = "zh",
+               png: str | os.PathLike | None = None, pdf: str | os.PathLike | None = None,
+               timeout_s: float = 60, cookie: str | None = None) -> Export:
+        """`cookie`: a session token for the dashboard (Dashboard.cookie)."""
+        import json
+
+        from playwright.sync_api import Error as PlaywrightError
+
+        from sitrep.access.sessions import COOKIE
+
+        started = time.perf_counter()
+        url = page_url(base_url, as_of=as_of, buildings=buildings, lang=lang)
+        timeout_ms = timeout_s * 1000
+        context = self.browser.new_context(viewport={"width": LAYOUT_WIDTH, "height": 900},
+                                           device_scale_factor=SCALE)
+        try:
+            if cookie:
+                context.add_cookies([{"name": COOKIE, "value": cookie, "url": base_url,
+                                      "httpOnly": True, "sameSite": "Strict"}])
+            context.add_init_script(_INIT_SCRIPT % json.dumps(_EXPORT_CSS))
+            page = context.new_page()
+            page.emulate_media(media="screen")
+            page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+            _wait_ready(page, timeout_ms)
+            _check_shown(page, as_of, buildings)
+            height = page.evaluate("() => document.documentElement.scrollHeight")
+            png_bytes = page.screenshot(full_page=True, type="png")
+            # A4: the same 432-px layout, scaled to the paper's width
+            pdf_bytes = page.pdf(format="A4", print_background=True,
+                                 scale=round(A4_WIDTH / LAYOUT_WIDTH, 3))
+        except PlaywrightError as err:
+            raise ExportError(f"the browser could not render {url}: {err}") from None
+        finally:
+            context.close()
+        for path, data in ((png, png_bytes), (pdf, pdf_bytes)):
+            if path:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                Path(path).write_bytes(data)
+        return Export(png_bytes, pdf_bytes, time.perf_counter() - started, height)
+
+    def close(self) -> None:
+        try:
+            self.browser.close()
+        finally:
+            self._pw.stop()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def export(base_url: str, *, chromium: str | os.PathLike | None = None, **kwargs) -> Export:
+    """Open the briefing of the dashboard at `base_url` and make its PNG and PDF (written to
+    `png` / `pdf` when given, and returned). kwargs: as_of, buildings, lang, png, pdf."""
+    started = time.perf_counter()
+    with Renderer(chromium) as renderer:
+        made = renderer.render(base_url, **kwargs)
+    made.seconds = time.perf_counter() - started
+    return made
+
+
+def _wait_ready(page, timeout_ms: float) -> None:
+    """The script has finished, every chart has painted, and the fonts are loaded."""
+    page.wait_for_function(_READY, timeout=timeout_ms, polling=50)
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    # a second look a moment later: a rerun may start right after a run ends
+    page.wait_for_timeout(50)
+    page.wait_for_function(_READY, timeout=timeout_ms, polling=50)
+
+
+def _check_shown(page, as_of: date | None, buildings) -> None:
+    """The page drew the briefing asked for: no error box, and the date and buildings asked
+    for are those printed (a date outside the data or an unknown building would otherwise
+    fall back silently to the defaults)."""
+    problem = page.evaluate(_ERROR)
+    if problem:
+        raise ExportError(f"the briefing page shows an error: {problem.strip()}")
+    shown = page.inner_text('[data-testid="stMain"]')
+    missing = [v for v in ([as_of.isoformat()] if as_of else []) + list(buildings) if v not in shown]
+    if missing:
+        raise ExportError(f"the dashboard did not show the briefing for {', '.join(missing)} "
+                          "(a login form? a date or building it does not have?)")
+
+
+def own_url() -> str:
+    """The dashboard this Streamlit process serves, reached over loopback."""
+    import streamlit as st
+
+    address = st.get_option("server.address") or ""
+    host = address if address not in ("", "0.0.0.0", "::", "localhost") else "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"http://{host}:{st.get_option('server.port')}" + (f"/{base}" if base else "")
+
+
+def export_here(f) -> Export:
+    """The page's button: the same export, against this dashboard when it is the open demo,
+    else against a dashboard of the export's own (the viewer's own session stays in their
+    browser: it is never handed to another one)."""
+    from sitrep.app import session
+
+    kwargs = {"as_of": f.as_of, "buildings": list(f.buildings), "lang": f.lang}
+    if session.is_open_demo():
+        return export(own_url(), **kwargs)
+    started = time.perf_counter()
+    with Dashboard() as server, Renderer() as renderer:
+        made = renderer.render(server.wait(), cookie=server.cookie, **kwargs)
+    made.seconds = time.perf_counter() - started
+    return made
+
+
+def filters_record(as_of: date | None, buildings, lang: str, compound: str | None = None) -> dict:
+    """The filters of a briefing, as the audit trail keeps them."""
+    record = {"as_of": as_of.isoformat() if as_of else None, "building": list(buildings), "lang": lang}
+    if compound:
+        record["compound"] = compound
+    return record

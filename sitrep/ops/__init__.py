@@ -1,0 +1,1 @@
+"""Operating the product: the command line (`python -m sitrep ...`) and the benchmarks."""

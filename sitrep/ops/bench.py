@@ -1,0 +1,449 @@
+"""`python -m sitrep bench`: render every page through AppTest on the current snapshot,
+cold (Streamlit caches cleared) and warm, and print the median seconds per page; and the
+briefing export, command to files, with a cold and a running dashboard."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import statistics
+import time
+from datetime import date
+
+from sitrep import store
+from sitrep.app.nav import PAGES
+
+
+def _as_a_running_server() -> None:
+    """AppTest re-detects the pages/ folder on every run; a running server does not (see
+    tests/conftest.py). Measure what a running server does."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+
+
+def render_times(page: str, runs: int) -> dict[str, float]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    app = str(store.REPO / "dashboard.py")
+    cold, warm = [], []
+    for _ in range(runs):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(app, default_timeout=120)
+        at.switch_page(page)
+        started = time.perf_counter()
+        at.run()
+        cold.append(time.perf_counter() - started)
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].message}")
+        started = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - started)
+    return {"cold_s": round(statistics.median(cold), 3), "warm_s": round(statistics.median(warm), 3)}
+
+
+def import_throughput(rows: int) -> dict:
+    """Rows per second through the importer for a generated deliveries CSV, next to DuckDB's
+    own read_csv of the same file (the floor), and the time to switch snapshots."""
+    import tempfile
+    from pathlib import Path
+
+    import duckdb
+
+    from sitrep.ingest.importer import import_files
+    from sitrep.ingest.read import Limits
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "b.csv").write_text("楼栋,层数\nB5,33\nA1,11\n", encoding="utf-8")
+        import_files([folder / "b.csv"], store=folder / "store", compound="bench", year=2020)
+        path = folder / "deliveries.csv"
+        with open(path, "w", encoding="utf-8") as out:
+            out.write("送达时间,地址,物资,数量,单位,来源,配送人\n")
+            for i in range(rows):  # every row distinct: a second of its own
+                day, second = divmod(i, 86400)
+                out.write(f"2020-{2 + day // 28:02d}-{1 + day % 28:02d} {second // 3600:02d}:"
+                          f"{second // 60 % 60:02d}:{second % 60:02d},B5-{1 + i % 33}{1 + i % 4:02d},"
+                          f"蔬菜,{1 + i % 20},斤,捐赠,V{i % 50:03d}\n")
+        size_mb = path.stat().st_size / 1e6
+        started = time.perf_counter()
+        con = duckdb.connect()
+        con.execute("create table t as select * from read_csv($p)", {"p": str(path)})
+        floor_s = time.perf_counter() - started
+        con.close()
+        started = time.perf_counter()
+        result = import_files([path], store=folder / "store", compound="bench",
+                              limits=Limits(max_file_mb=size_mb + 1))[0]
+        import_s = time.perf_counter() - started
+        assert result.accepted == rows, result.as_json()
+        started = time.perf_counter()  # an import of nothing new: copy, commit, switch
+        import_files([folder / "b.csv"], store=folder / "store", compound="bench", year=2020)
+        switch_s = time.perf_counter() - started
+        snapshot_mb = store.current_path(folder / "store").stat().st_size / 1e6
+    return {"rows": rows, "csv_mb": round(size_mb, 1), "importer_s": round(import_s, 2),
+            "importer_rows_per_s": round(rows / import_s), "read_csv_s": round(floor_s, 2),
+            "read_csv_rows_per_s": round(rows / floor_s), "ratio": round(import_s / floor_s, 1),
+            "switch_s": round(switch_s, 2), "snapshot_mb": round(snapshot_mb, 1)}
+
+
+# -- memory: the peak RSS of importing a 20 MB file of each format, and of the server ------------
+
+MEMORY_FILE_BYTES = 19_500_000   # just under the 20 MB upload and import limit
+DELIVERY_HEADER = ["送达时间", "地址", "物资", "数量", "单位", "来源", "配送人"]
+MEDICINE_HEADER = ["需求编号", "登记时间", "地址", "药品", "病种", "紧急程度", "对接医院", "状态", "送达时间",
+                   "经办人", "患者"]
+
+
+def _delivery(i: int, building: str = "B5") -> list:
+    from datetime import datetime, timedelta
+
+    at = datetime(2020, 2, 4) + timedelta(seconds=7 * i)   # every row distinct
+    return [at, f"{building}-{1 + i % 33}{1 + i % 4:02d}", "蔬菜", 1 + i % 20, "斤", "捐赠", f"V{i % 50:03d}"]
+
+
+def _medicine(i: int) -> list:
+    from datetime import datetime, timedelta
+
+    at = datetime(2020, 2, 4) + timedelta(minutes=i % 40_000, seconds=i // 40_000)
+    return [f"M{i:07d}", at, f"B5-{1 + i % 33}{1 + i % 4:02d}", "阿司匹林肠溶片", "冠心病", ("一般", "紧急", "")[i % 3],
+            "咸宁市中医医院", "已送达", at + timedelta(hours=3), "V001", "金某某"]
+
+
+def _text_cell(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else str(value)
+
+
+def write_text_file(path, header: list, row, *, encoding="utf-8", delimiter=",", size=MEMORY_FILE_BYTES) -> int:
+    """Rows row(0), row(1) … until the file is about `size` bytes; the number of rows."""
+    codec, start = ("utf-16-le", b"\xff\xfe") if encoding == "utf-16" else (encoding, b"")
+    n, written = 0, len(start)
+    with open(path, "wb") as out:
+        out.write(start)
+        line = delimiter.join(header) + "\n"
+        while written + 4 * len(line) < size:
+            data = line.encode(codec)
+            out.write(data)
+            written += len(data)
+            line = delimiter.join(_text_cell(v) for v in row(n)) + "\n"
+            n += 1
+    return n - 1
+
+
+def write_xlsx_file(path, header: list, row, rows: int) -> None:
+    """An XLSX of `rows` rows, date-times as Excel date-time cells (openpyxl's streaming writer)."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("配送记录")
+    sheet.append(header)
+    for n in range(rows):
+        sheet.append(row(n))
+    book.save(path)
+
+
+def memory_files(folder) -> dict[str, tuple]:
+    """The files measured: name -> (path, what it is)."""
+    from sitrep.config import MAX_CELLS
+
+    files = {}
+    path = folder / "deliveries.csv"
+    n = write_text_file(path, DELIVERY_HEADER, _delivery)
+    files["csv"] = (path, f"deliveries CSV, {n:,} rows (column-at-a-time path)")
+    path = folder / "medicine.csv"
+    n = write_text_file(path, MEDICINE_HEADER, _medicine)
+    files["csv_per_row"] = (path, f"medicine requests CSV, {n:,} rows (per-row path, an updatable kind)")
+    path = folder / "deliveries_rejected.csv"
+    n = write_text_file(path, DELIVERY_HEADER, lambda i: _delivery(i, "Z9"))
+    files["csv_all_rejected"] = (path, f"deliveries CSV, {n:,} rows, every one rejected (unknown building)")
+    path = folder / "deliveries.txt"
+    n = write_text_file(path, DELIVERY_HEADER, _delivery, encoding="utf-16", delimiter="\t")
+    files["unicode_text"] = (path, f"deliveries as Excel's Unicode text (UTF-16, tabs), {n:,} rows")
+    rows = MAX_CELLS // len(DELIVERY_HEADER) - 1
+    path = folder / "deliveries_at_cap.xlsx"
+    write_xlsx_file(path, DELIVERY_HEADER, _delivery, rows)
+    files["xlsx_at_cell_cap"] = (path, f"deliveries XLSX, {rows:,} rows: the most cells accepted")
+    path = folder / "deliveries_20mb.xlsx"
+    rows = int(rows * MEMORY_FILE_BYTES / (folder / "deliveries_at_cap.xlsx").stat().st_size * 0.97)
+    write_xlsx_file(path, DELIVERY_HEADER, _delivery, rows)
+    files["xlsx_20mb"] = (path, f"deliveries XLSX, {rows:,} rows: over the cell limit")
+    return files
+
+
+# (VmHWM, not getrusage's ru_maxrss: after fork and exec that still holds the parent's peak)
+_MEASURE = """import json, os, sys, time
+from sitrep.ops.bench import _vm_hwm_mb
+from sitrep.ops.cli import main
+started = time.perf_counter()
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "seconds": time.perf_counter() - started,
+                  "peak_mb": _vm_hwm_mb(os.getpid())}), file=sys.stderr)
+"""
+
+
+def import_peak(path, store_dir) -> dict:
+    """`python -m sitrep import FILE` in a process of its own: its peak RSS, time and outcome."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _MEASURE, "import", str(path), "--store", str(store_dir),
+                           "--json"], cwd=store.REPO, capture_output=True, text=True, timeout=1800)
+    measured = json.loads(done.stderr.strip().splitlines()[-1])
+    (result,) = json.loads(done.stdout)["files"]
+    return {"mb": round(path.stat().st_size / 1e6, 1), "peak_mb": round(measured["peak_mb"]),
+            "seconds": round(measured["seconds"], 1), "exit": measured["code"],
+            "accepted": result["accepted"], "rejected": result["rejected"], "refused": result["refused_code"]}
+
+
+def import_memory() -> dict:
+    """Peak RSS of importing a 20 MB file of each format (each into a store holding the registers),
+    and the seconds it takes to refuse a 9 MB CSV of 15 very wide lines (300,000 cells each:
+    the issue's file, 42 s of header matching before the column limit)."""
+    import tempfile
+    from pathlib import Path
+
+    from sitrep.ingest.importer import import_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "b.csv").write_text("楼栋,层数\nB5,33\n", encoding="utf-8")
+        out = {}
+        for name, (path, what) in memory_files(folder).items():
+            target = folder / f"store-{name}"
+            import_files([folder / "b.csv"], store=target, compound="bench", year=2020)
+            out[name] = {"file": what, **import_peak(path, target)}
+            print(f"  {name:<18} {out[name]['mb']:>5} MB  peak {out[name]['peak_mb']:>5} MB  "
+                  f"{out[name]['seconds']:>6} s  {what}; accepted {out[name]['accepted']:,}, rejected "
+                  f"{out[name]['rejected']:,}{', refused: ' + out[name]['refused'] if out[name]['refused'] else ''}")
+        wide = folder / "wide.csv"
+        wide.write_text("".join(",".join(["1"] * 300_000) + "\n" for _ in range(15)), encoding="utf-8")
+        started = time.perf_counter()
+        (result,) = import_files([wide], store=folder / "store-csv", compound="bench", year=2020)
+        out["wide_lines"] = {"mb": round(wide.stat().st_size / 1e6, 1), "refused": result.refused_code,
+                             "seconds": round(time.perf_counter() - started, 3)}
+        print(f"  wide_lines         {out['wide_lines']['mb']:>5} MB  refused ({result.refused_code}) in "
+              f"{out['wide_lines']['seconds']} s")
+    return out
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    """The peak resident set of a running process (VmHWM), in MB."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+def server_memory(store_dir=None) -> dict:
+    """The dashboard server's peak RSS (VmHWM) after rendering every page of the demo in Chromium
+    (`python -m sitrep serve` on a copy of the store, a commander signed in), then after each of
+    the importer's two largest inputs is
+    previewed and imported through the import page: a 20 MB medicine CSV (the per-row path of an
+    updatable kind) and an XLSX at the cell limit."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from sitrep.access import sessions
+    from sitrep.briefing import export as briefing
+    from sitrep.config import MAX_CELLS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = store.store_dir(store_dir).parent
+        shutil.copytree(source / "snapshots", folder / "store" / "snapshots")
+        medicine = folder / "药品需求_大.csv"
+        rows = write_text_file(medicine, MEDICINE_HEADER, _medicine)
+        workbook = folder / "配送_大.xlsx"
+        cells_rows = MAX_CELLS // len(DELIVERY_HEADER) - 1
+        write_xlsx_file(workbook, DELIVERY_HEADER, _delivery, cells_rows)
+        out = {}
+        # (served as `make run` serves a store with users: a commander signed in sees every page)
+        with briefing.Dashboard(folder / "store", role="commander") as server, sync_playwright() as pw:
+            url = server.wait()
+            browser = pw.chromium.launch(executable_path=briefing.find_chromium(None), args=briefing.BROWSER_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_cookies([{"name": sessions.COOKIE, "value": server.cookie, "url": url}])
+            page = context.new_page()
+            for spec in PAGES:
+                page.goto(f"{url}/{spec.name}")
+                page.wait_for_selector("h1", timeout=120_000)
+                page.wait_for_function(_SETTLED, timeout=120_000)
+            out["pages_mb"] = round(_vm_hwm_mb(server.proc.pid))
+            for name, path, n in (("medicine_csv", medicine, rows), ("xlsx_at_cell_cap", workbook, cells_rows)):
+                page.goto(f"{url}/data_import")
+                page.wait_for_selector("h1", timeout=120_000)
+                started = time.perf_counter()
+                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+                confirm = page.get_by_role("button", name=re.compile("确认导入"))
+                confirm.wait_for(timeout=900_000)
+                confirm.click()
+                page.get_by_text(re.compile("已导入")).wait_for(timeout=900_000)
+                out[name] = {"rows": n, "mb": round(path.stat().st_size / 1e6, 1),
+                             "seconds": round(time.perf_counter() - started, 1),
+                             "peak_mb": round(_vm_hwm_mb(server.proc.pid))}
+            browser.close()
+    print(f"server peak RSS: every page rendered {out['pages_mb']} MB; then a 20 MB medicine CSV "
+          f"({out['medicine_csv']['rows']:,} rows) previewed and imported through the page "
+          f"{out['medicine_csv']['peak_mb']} MB; then an XLSX at the cell limit ({out['xlsx_at_cell_cap']['rows']:,} "
+          f"rows, {out['xlsx_at_cell_cap']['mb']} MB) {out['xlsx_at_cell_cap']['peak_mb']} MB")
+    return out
+
+
+_SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+    && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0"""
+
+
+def briefing_export_times(store_dir=None, runs: int = 3) -> dict[str, float]:
+    """Seconds from `python -m sitrep briefing` to its PNG and PDF (a fresh process, as a user
+    runs it): with a cold dashboard (the command starts its own) and against a running one
+    (`--url`, after one export has warmed it). Medians of `runs`."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from sitrep.briefing import export as briefing
+
+    where = ["--store", str(store_dir)] if store_dir else []
+
+    def once(folder: str, *extra: str) -> float:
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "sitrep", "briefing", *where, *extra,
+                               "--png", f"{folder}/b.png", "--pdf", f"{folder}/b.pdf"],
+                              cwd=store.REPO, capture_output=True, text=True, timeout=300)
+        seconds = time.perf_counter() - started
+        if done.returncode:
+            raise RuntimeError(f"briefing export failed: {done.stderr}")
+        return seconds
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cold = [once(tmp) for _ in range(runs)]
+        with briefing.Dashboard(store_dir, open_demo=True) as server:
+            url = server.wait()
+            once(tmp, "--url", url)
+            warm = [once(tmp, "--url", url) for _ in range(runs)]
+    return {"cold_s": round(statistics.median(cold), 2), "warm_s": round(statistics.median(warm), 2),
+            "runs": runs}
+
+
+def sign_in_timing(runs: int = 15) -> dict:
+    """Seconds for a wrong password with a real user name and with an unknown one (medians of
+    `runs`, interleaved): in `auth.authenticate` and through a running server's sign-in form
+    over HTTP. Equal costs mean a name cannot be found by timing (issue 10)."""
+    import re
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+    from http.cookiejar import CookieJar
+    from pathlib import Path
+    from urllib.parse import urlencode
+
+    from sitrep.access import auth
+    from sitrep.briefing import export as briefing
+
+    with tempfile.TemporaryDirectory() as tmp:
+        users = Path(tmp) / "users.toml"
+        saved = os.environ.get("SITREP_USERS")
+        os.environ["SITREP_USERS"] = str(users)
+        try:
+            auth.add_user("bench", "staff", "bench-password")
+            direct = {"known": [], "unknown": []}
+            for i in range(runs):
+                for kind, name in (("known", "bench"), ("unknown", f"nobody{i}")):
+                    started = time.perf_counter()
+                    auth.authenticate(name, f"wrong-{i}")   # a lock-out after 5 costs the same
+                    direct[kind].append(time.perf_counter() - started)
+        finally:
+            if saved is None:
+                os.environ.pop("SITREP_USERS", None)
+            else:
+                os.environ["SITREP_USERS"] = saved
+        port = briefing.free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "SITREP_USERS": str(users)}
+        proc = subprocess.Popen([sys.executable, "-m", "sitrep", "serve", "--port", str(port), "--address",
+                                 "127.0.0.1", "--no-file-watcher"], cwd=store.REPO, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            http = {"known": [], "unknown": []}
+            for i in range(runs):
+                for kind, name in (("known", "bench"), ("unknown", f"stranger{i}")):
+                    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+                    csrf = re.search(r'name="csrf" value="(\w+)"', opener.open(url + "/signin").read().decode())[1]
+                    body = urlencode({"name": name, "password": f"wrong-{i}", "csrf": csrf, "next": "/"}).encode()
+                    started = time.perf_counter()
+                    try:
+                        opener.open(urllib.request.Request(url + "/signin", data=body))
+                    except OSError:
+                        pass                           # 401: a wrong password
+                    http[kind].append(time.perf_counter() - started)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    def med(values):
+        return round(statistics.median(values) * 1000, 1)
+
+    return {"runs": runs, "authenticate_known_ms": med(direct["known"]),
+            "authenticate_unknown_ms": med(direct["unknown"]), "http_known_ms": med(http["known"]),
+            "http_unknown_ms": med(http["unknown"])}
+
+
+def main(args) -> int:
+    if args.store:
+        os.environ["SITREP_STORE"] = str(args.store)
+    snapshot = store.current_path()
+    if snapshot is None:
+        print("no snapshot: run `python -m sitrep demo` first")
+        return 1
+    _as_a_running_server()
+    from sitrep.access.auth import OPEN_PAGES
+
+    os.environ["SITREP_OPEN"] = "1"     # the pages of the open demo; the audit page (commanders) reads a small file
+    os.environ["SITREP_USERS"] = "/nonexistent/sitrep-bench-users.toml"   # open: no users file
+    open_pages = OPEN_PAGES
+    results = {spec.name: render_times(spec.path, args.runs) for spec in PAGES if spec.name in open_pages}
+    report = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
+              f"{os.cpu_count()} cores, Python {platform.python_version()}",
+              "snapshot": snapshot.name, "runs": args.runs, "pages": results}
+    print(f"{'page':<16} {'cold median s':>14} {'warm median s':>14}")
+    for name, r in results.items():
+        print(f"{name:<16} {r['cold_s']:>14.3f} {r['warm_s']:>14.3f}")
+    if getattr(args, "briefing", True):
+        report["briefing_export"] = exp = briefing_export_times(args.store, min(args.runs, 3))
+        print(f"briefing export (command to PNG + PDF): cold dashboard {exp['cold_s']} s, "
+              f"running dashboard (--url) {exp['warm_s']} s (median of {exp['runs']})")
+    report["sign_in"] = sign = sign_in_timing()
+    print(f"sign-in with a wrong password (median of {sign['runs']}): real name "
+          f"{sign['authenticate_known_ms']} ms, unknown name {sign['authenticate_unknown_ms']} ms in "
+          f"authenticate(); through the server's form {sign['http_known_ms']} ms vs {sign['http_unknown_ms']} ms")
+    if args.import_rows:
+        report["import"] = imp = import_throughput(args.import_rows)
+        print(f"import {imp['rows']:,} rows ({imp['csv_mb']} MB): importer {imp['importer_s']} s "
+              f"({imp['importer_rows_per_s']:,} rows/s); DuckDB read_csv {imp['read_csv_s']} s "
+              f"({imp['read_csv_rows_per_s']:,} rows/s); {imp['ratio']}x the floor; "
+              f"snapshot switch {imp['switch_s']} s ({imp['snapshot_mb']} MB snapshot)")
+    if getattr(args, "memory", True):
+        print("import peak RSS, a 20 MB file of each format (a process of its own):")
+        report["import_memory"] = import_memory()
+        report["server_memory"] = server_memory(args.store)
+    print(json.dumps(report, ensure_ascii=False))
+    return 0

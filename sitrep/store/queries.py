@@ -1,0 +1,91 @@
+"""Named queries: one SQL file per question in queries/, run with $named parameters only.
+
+`run` is pure (no Streamlit): tests and the CLI call it with any DuckDB connection.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from functools import cache
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import pandas as pd
+
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
+RULES = QUERIES / "rules"
+
+
+@cache
+def sql(name: str) -> str:
+    path = QUERIES / f"{name}.sql"
+    if path.parent != QUERIES or not path.exists():
+        raise KeyError(f"no query named {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+_DEFINES = re.compile(r"create or replace temp macro (\w+)")
+_CALLS = re.compile(r"\b(\w+)\(")
+
+
+@cache
+def rules() -> dict[str, tuple[str, frozenset[str]]]:
+    """The shared rules (queries/rules/*.sql, DuckDB macros): per file, its SQL and the rule
+    files whose macros it calls, in an order that puts every file after those it calls
+    (DuckDB binds a macro's body when the macro is created)."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(RULES.glob("*.sql"))}
+    owner = {macro: stem for stem, text in texts.items() for macro in _DEFINES.findall(text)}
+    calls = {stem: frozenset(owner[m] for m in _CALLS.findall(text) if owner.get(m, stem) != stem)
+             for stem, text in texts.items()}
+    return {stem: (texts[stem], calls[stem]) for stem in TopologicalSorter(calls).static_order()}
+
+
+@cache
+def rules_for(text: str) -> list[str]:
+    """The rule files a SQL text calls, and the files those call, in creation order."""
+    owner = {macro: stem for stem, (rule, _) in rules().items() for macro in _DEFINES.findall(rule)}
+    return _with_callees(owner[m] for m in _CALLS.findall(text) if m in owner)
+
+
+def _with_callees(stems) -> list[str]:
+    wanted, todo = set(), list(stems)
+    while todo:
+        stem = todo.pop()
+        if stem not in wanted:
+            wanted.add(stem)
+            todo.extend(rules()[stem][1])
+    return [stem for stem in rules() if stem in wanted]
+
+
+# The rule files created on each connection (a cursor is a connection of its own).
+_created: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_created_lock = threading.Lock()
+
+
+def create_rules(con, names: list[str] | None = None) -> None:
+    """Create shared rules on a connection as temporary macros: the rule files named, with the
+    files they call (None: every file), each once per connection. Any snapshot, old or new,
+    read-only or not, gets them, and nothing is written to its file."""
+    with _created_lock:
+        created = _created.setdefault(con, set())
+    for stem in rules() if names is None else _with_callees(names):
+        if stem not in created:
+            con.execute(rules()[stem][0])
+            created.add(stem)
+
+
+def run(con, name: str, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql on a snapshot with the given named parameters; DuckDB refuses
+    missing or extra ones. The shared rules it calls (queries/rules/) are created first."""
+    create_rules(con, rules_for(sql(name)))
+    return run_plain(con, name, **params)
+
+
+def run_plain(con, name: str, **params) -> pd.DataFrame:
+    """Run a named query that reads no snapshot table (e.g. the audit file), without the rules."""
+    return con.execute(sql(name), params).df()
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in QUERIES.glob("*.sql"))
