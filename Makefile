@@ -35,4 +35,4 @@ bench: $(VENV)/.dev-installed
 	$(PY) -m sitrep bench
 
 clean:
-	rm -rf data/snapshots .pytest_cache .ruff_cache
+	rm -rf data/snapshots data/compounds .pytest_cache .ruff_cache

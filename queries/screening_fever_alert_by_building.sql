@@ -1,7 +1,7 @@
 -- Which buildings' fever count on the as-of date rose above their own recent baseline?
--- Rule (sitrep/config.py FEVER_ALERT): alert when the day's fever count >= $min_count and
--- > $factor x the building's mean daily fever count over the $baseline_days days before it
--- (days without screenings count as 0).
+-- Rule (is_fever_alert, sitrep/config.py FEVER_ALERT): alert when the day's fever count >=
+-- $min_count and > $factor x the building's mean daily fever count over the $baseline_days
+-- days before it (days without screenings count as 0).
 -- Grain: one row per building in the filter; alerted buildings first, then by fever.
 -- Parameters: $compound, $buildings (empty list = all), $as_of, $fever_c,
 --   $baseline_days, $factor, $min_count.
@@ -39,7 +39,7 @@ final as (
         fever,
         round(baseline_mean, 2) as baseline_mean,
         round($factor * baseline_mean, 2) as threshold,
-        fever >= $min_count and fever > $factor * baseline_mean as is_alert
+        is_fever_alert(fever, baseline_mean, $factor, $min_count) as is_alert
     from rated
     order by is_alert desc, fever desc,
         regexp_extract(building, '^[A-Z]+'), try_cast(regexp_extract(building, '\d+$') as integer),

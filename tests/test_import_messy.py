@@ -179,7 +179,7 @@ def test_an_import_killed_part_way_leaves_the_snapshot_as_it_was(tmp_path):
     big = big_deliveries(tmp_path / "big.csv", 1_000_000)   # long enough to be killed mid-way
     child = subprocess.Popen(cli("import", str(big), "--store", str(tmp_path / "store"), "--max-file-mb", "100"),
                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    folder = store.store_dir(tmp_path / "store")
+    folder = store.compound_folder(tmp_path / "store", C)
     deadline = time.time() + 60
     while not list(folder.glob("*.partial")) and time.time() < deadline:
         time.sleep(0.02)
@@ -246,7 +246,7 @@ def test_an_import_killed_after_committing_part_way_leaves_the_snapshot_as_it_wa
         f"M{i:06d},2020-02-{1 + i % 28:02d} 08:00,B5-1302,药,待处理\n" for i in range(120_000)), encoding="utf-8")
     child = subprocess.Popen(cli("import", str(big), "--store", str(tmp_path / "store")), cwd=REPO,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    folder = store.store_dir(tmp_path / "store")
+    folder = store.compound_folder(tmp_path / "store", C)
     deadline = time.time() + 120
     while not list(folder.glob("*.partial.wal")) and time.time() < deadline and child.poll() is None:
         time.sleep(0.02)

@@ -373,6 +373,14 @@ def test_has_fever(con):
         (True, False, None)]
 
 
+def test_is_fever_alert(con):
+    # at least 2 fevers (min_count) and above 2 x the baseline mean (factor)
+    assert q(con, "select is_fever_alert(2, 0.9, 2.0, 2),"   # 2 > 1.8: yes
+                  " is_fever_alert(2, 1.0, 2.0, 2),"         # 2 > 2.0: no
+                  " is_fever_alert(1, 0.0, 2.0, 2),"         # 1 < 2 fevers: no
+                  " is_fever_alert(5, 2.4, 2.0, 2)") == [(True, False, False, True)]   # 5 > 4.8
+
+
 # -- medicine requests --------------------------------------------------------------------------
 
 def test_medicine_due(con):

@@ -814,7 +814,7 @@ def _recognise(path: Path, kind: str | None, limits: Limits, work: list) -> list
 
 def _load(work: list, *, store, compound: str, year: int | None, command: str, dry_run: bool,
           settings: dict) -> None:
-    with new_snapshot(store, commit=not dry_run) as con:
+    with new_snapshot(store, compound, commit=not dry_run) as con:
         _ensure_compound(con, compound, year, settings)
         rows = con.execute("select year from compounds where compound = $c", {"c": compound}).fetchall()
         imp = Importer(con, compound, year or (rows[0][0] if rows else None), command)
