@@ -4,7 +4,8 @@
 - Open (no sign-in, every personal field masked, imports previewed but never written) only
   when asked for — `serve --open`, which `make run` passes, sets $SITREP_OPEN=1 for its
   process — AND there is no users file AND every compound in the store is the generated demo
-  (`compounds.is_demo`, set only by `python -m sitrep demo`; any other import clears it).
+  (`compounds.is_demo`, set only by `python -m sitrep demo`; any other import clears it; read
+  from each compound's summary).
 - Anything else is closed: a broken users file, or a store with imported data and no users.
 
 `serve` checks this at start and refuses to start unless it is open or users, with one line
@@ -40,34 +41,31 @@ def current(store_dir=None) -> Mode:
     if os.environ.get(OPEN_ENV) != "1":
         return Mode("closed", f"no users file at {path}: add a user with `python -m sitrep user add "
                               "NAME --role commander` (or serve the demo openly with --open)")
-    held = imported_compounds(store_dir)
+    try:
+        held = imported_compounds(store_dir)
+    except Exception as err:  # noqa: BLE001 - a store we cannot read is never served openly
+        return Mode("closed", f"the store {store.root(store_dir)} cannot be read ({err})")
     if held:
-        return Mode("closed", f"the store {store.store_dir(store_dir).parent} holds imported data "
+        return Mode("closed", f"the store {store.root(store_dir)} holds imported data "
                               f"({', '.join(held)}), never served without users: add a user with "
                               f"`python -m sitrep user add NAME --role commander` ({path})")
     return Mode("open")
 
 
-_imported: dict[str, list[str]] = {}
+_imported: dict[tuple, list[str]] = {}
 
 
 def imported_compounds(store_dir=None) -> list[str]:
-    """Compounds of the current snapshot that are not the generated demo (a snapshot from
-    before the demo mark counts as imported). Snapshots never change: cached per path."""
-    path = store.current_path(store_dir)
-    if path is None:
-        return []
-    if str(path) not in _imported:
-        con = store.connect_readonly(path)
-        try:
-            columns = {r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_name = 'compounds'").fetchall()}
-            if "is_demo" in columns:
-                rows = con.execute("select compound from compounds where not coalesce(is_demo, false)"
-                                   " order by 1").fetchall()
-            else:
-                rows = con.execute("select compound from compounds order by 1").fetchall()
-        finally:
-            con.close()
-        _imported[str(path)] = [r[0] for r in rows]
-    return _imported[str(path)]
+    """Compounds of the store that are not the generated demo (a compound without a readable
+    summary, or from before the demo mark, counts as imported). Read from the compounds'
+    summaries, once per change of any compound (store.cache_key: one stat per call)."""
+    from sitrep.store import summary
+
+    key = store.cache_key(store_dir)
+    if key not in _imported:
+        rows = summary.compound_rows(store_dir)
+        if len(_imported) > 64:
+            _imported.clear()
+        _imported[key] = [name for name in store.compound_names(store_dir)
+                          if rows.get(name, {}).get("is_demo") is not True]
+    return _imported[key]

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from sitrep import config
-from sitrep.app.ui import query
+from sitrep.app.ui import compound_names, query
 from sitrep.i18n import DEFAULT_LANG, LANGS, t
 from sitrep.ingest.contract import window_params
 
@@ -73,14 +73,16 @@ def url_query() -> dict[str, list[str]]:
 
 def sidebar(lang: str) -> Filters | None:
     """Draw the global filters; None when the store holds no compound yet."""
-    compounds = query("compounds", **window_params(config.local_now().date()))
-    if compounds.empty:
+    names = compound_names()
+    if not names:
         return None
-    names = compounds["compound"].tolist()
     compound = names[0]
     if len(names) > 1:
         compound = st.sidebar.selectbox(t("filters.compound", lang), names, key="compound",
                                         bind="query-params")
+    compounds = query("compounds", compound=compound, **window_params(config.local_now().date()))
+    if compounds.empty:
+        return None
     row = compounds.set_index("compound").loc[compound]
     first_on, last_on = row["first_on"].date(), row["last_on"].date()
     default_as_of = min(max(row["default_as_of"].date(), first_on), last_on)

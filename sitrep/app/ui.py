@@ -1,8 +1,10 @@
 """The Streamlit shell around the pure query core: a cached read-only connection per
-snapshot, cached query results, and the error boundary every page runs inside."""
+snapshot (each compound has its own), cached query results, and the error boundary every
+page runs inside."""
 from __future__ import annotations
 
 import logging
+import re
 
 import pandas as pd
 import streamlit as st
@@ -10,32 +12,59 @@ import streamlit as st
 from sitrep import config, store
 from sitrep.app import privacy
 from sitrep.i18n import t
-from sitrep.store.queries import run
+from sitrep.store.queries import run, sql
 
 log = logging.getLogger("sitrep")
 
 
-@st.cache_resource(max_entries=4)
+@st.cache_resource(max_entries=16)
 def _connection(snapshot: str):
-    # Keyed by the snapshot's path: a new import is a new path, picked up on the next rerun.
+    # Keyed by the snapshot's path: a new import is a new path, picked up on the next rerun;
+    # a compound's file holds that compound alone, so its pages cost what a one-compound store's do.
     return store.connect_readonly(snapshot)
 
 
 @st.cache_resource
 def at_start_up() -> None:
-    """Once per server process: remove staged uploads a session left behind, and bring a
-    snapshot made by an older version up to the schema."""
+    """Once per server process: remove staged uploads a session left behind, move a store of
+    the single-file layout to one folder per compound, and bring snapshots made by an older
+    version up to the schema."""
     from sitrep.app import upload
+    from sitrep.store.migrate import ensure_migrated
 
     try:
         upload.remove_stale()
+        done = ensure_migrated()
+        if done is not None:
+            log.warning(done.line())
         store.upgrade()
     except Exception:  # noqa: BLE001 - an unwritable store: the pages and the import page say so
         log.exception("start-up housekeeping failed")
 
 
-def snapshot() -> str | None:
-    path = store.current_path()
+@st.cache_data(max_entries=16, show_spinner=False)
+def _compound_names(key: tuple) -> list[str]:
+    return store.compound_names(key[0])
+
+
+def compound_names() -> list[str]:
+    """The store's compounds, by name: read from their folders once per change of any
+    compound (store.cache_key, one stat), never from their databases."""
+    return _compound_names(store.cache_key())
+
+
+def snapshot(compound: str | None = None) -> str | None:
+    """The current snapshot of a compound: the one named, else the one the filters show, else
+    the store's first; None when the store holds none."""
+    if compound is None:
+        f = st.session_state.get("_filters")
+        compound = f.compound if f else None
+    if compound is None:
+        names = compound_names()
+        if not names:
+            return None
+        compound = names[0]
+    path = store.current_path(None, compound)
     return str(path) if path else None
 
 
@@ -55,12 +84,16 @@ PERSONAL_PHONES = ("phone",)
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run a named query on the current snapshot (cached per snapshot and parameters).
-    Personal columns come back masked unless the viewer may see them, and text that a
-    browser or Plotly could read as markup is shown as text."""
-    path = snapshot()
+    """Run a named query on the current snapshot of the compound it names ($compound; a
+    query that does not take it, such as compounds.sql, is still run on that compound's
+    snapshot), cached per snapshot and parameters. Personal columns come back masked unless
+    the viewer may see them, and text that a browser or Plotly could read as markup is shown
+    as text."""
+    path = snapshot(params.get("compound"))
     if path is None:
         raise LookupError("no snapshot")
+    if not re.search(r"\$compound\b", sql(name)):
+        params = {k: v for k, v in params.items() if k != "compound"}
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     frame = as_text(_query(path, name, frozen))
     if privacy.may_see_personal():

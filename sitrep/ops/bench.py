@@ -29,7 +29,7 @@ def _as_a_running_server() -> None:
     PagesManager.__init__ = init
 
 
-def render_times(page: str, runs: int) -> dict[str, float]:
+def render_times(page: str, runs: int, **query) -> dict[str, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -39,6 +39,8 @@ def render_times(page: str, runs: int) -> dict[str, float]:
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_file(app, default_timeout=120)
+        for key, value in query.items():
+            at.query_params[key] = value
         at.switch_page(page)
         started = time.perf_counter()
         at.run()
@@ -261,8 +263,7 @@ def server_memory(store_dir=None) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        source = store.store_dir(store_dir).parent
-        shutil.copytree(source / "snapshots", folder / "store" / "snapshots")
+        shutil.copytree(store.compounds_dir(store_dir), folder / "store" / "compounds")
         medicine = folder / "药品需求_大.csv"
         rows = write_text_file(medicine, MEDICINE_HEADER, _medicine)
         workbook = folder / "配送_大.xlsx"
@@ -410,15 +411,19 @@ def sign_in_timing(runs: int = 15) -> dict:
 def main(args) -> int:
     if args.store:
         os.environ["SITREP_STORE"] = str(args.store)
-    snapshot = store.current_path()
+    _as_a_running_server()
+    os.environ["SITREP_OPEN"] = "1"     # the pages of the open demo; the audit page (commanders) reads a small file
+    os.environ["SITREP_USERS"] = "/nonexistent/sitrep-bench-users.toml"   # open: no users file
+    if args.compounds:
+        return scale_main(args)
+    from sitrep.store.migrate import ensure_migrated
+
+    ensure_migrated()
+    snapshot = store.current_path(None, store.compound_names()[0]) if store.compound_names() else None
     if snapshot is None:
         print("no snapshot: run `python -m sitrep demo` first")
         return 1
-    _as_a_running_server()
     from sitrep.access.auth import OPEN_PAGES
-
-    os.environ["SITREP_OPEN"] = "1"     # the pages of the open demo; the audit page (commanders) reads a small file
-    os.environ["SITREP_USERS"] = "/nonexistent/sitrep-bench-users.toml"   # open: no users file
     open_pages = OPEN_PAGES
     results = {spec.name: render_times(spec.path, args.runs) for spec in PAGES if spec.name in open_pages}
     report = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
@@ -446,4 +451,151 @@ def main(args) -> int:
         report["import_memory"] = import_memory()
         report["server_memory"] = server_memory(args.store)
     print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+# -- storage at scale: stores of 1, 10, 50, 200 … compounds (copies of the demo) --------------------
+
+SCALE_PAGES = ("overview", "screening")     # a light page and the heaviest, for one compound
+DEMO_MARK = {"is_demo": True}               # copies of the demo: served openly, as the demo is
+
+
+def _wchar() -> int:
+    """Bytes this process has handed to write()/sendfile() so far (all its threads, DuckDB's too)."""
+    with open("/proc/self/io", encoding="ascii") as handle:
+        return int(dict(line.split(": ") for line in handle.read().splitlines())["wchar"])
+
+
+def _folder_mb(folder) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def grow_store(folder, size: int, files: list) -> float:
+    """Bring a store of demo copies up to `size` compounds: the demo itself (`sitrep demo`'s
+    settings), then 福星城-0002, -0003 … imported through the importer; seconds spent."""
+    from sitrep import demo
+    from sitrep.ingest.importer import import_files
+
+    started = time.perf_counter()
+    settings = {"lockdown_from": demo.LOCKDOWN_FROM, "lockdown_until": demo.LOCKDOWN_UNTIL,
+                "default_as_of": demo.REPORT_DAY, "is_demo": True}
+    have = len(store.compound_names(folder))
+    for n in range(have + 1, size + 1):
+        name = demo.COMPOUND if n == 1 else f"{demo.COMPOUND}-{n:04d}"
+        results = import_files(files, store=folder, compound=name, year=demo.YEAR, command="bench",
+                               settings=settings)
+        assert not any(r.refused for r in results), [r.as_json() for r in results]
+    return time.perf_counter() - started
+
+
+def one_more(folder, files: list, name: str, runs: int) -> dict:
+    """Import the demo's files into a new compound (then remove it), and again into a compound
+    the store holds (the nightly re-import: nothing new): medians of seconds and bytes written."""
+    import shutil
+
+    from sitrep import demo
+    from sitrep.ingest.importer import import_files
+
+    new_s, new_bytes, again_s, again_bytes, own = [], [], [], [], 0
+    for _ in range(runs):
+        before, started = _wchar(), time.perf_counter()
+        import_files(files, store=folder, compound=name, year=demo.YEAR, command="bench", settings=DEMO_MARK)
+        new_s.append(time.perf_counter() - started)
+        new_bytes.append(_wchar() - before)
+        info = store.find(folder, name)
+        own = info.snapshot.stat().st_size + info.summary.stat().st_size
+        shutil.rmtree(info.folder)             # (the bench's own copy: gone before the next run)
+        before, started = _wchar(), time.perf_counter()
+        import_files(files, store=folder, compound=demo.COMPOUND, year=demo.YEAR, command="bench",
+                     settings=DEMO_MARK)
+        again_s.append(time.perf_counter() - started)
+        again_bytes.append(_wchar() - before)
+    med = statistics.median
+    return {"import_new_s": round(med(new_s), 2), "import_new_mb": round(med(new_bytes) / 1e6, 1),
+            "compound_mb": round(own / 1e6, 1), "import_again_s": round(med(again_s), 2),
+            "import_again_mb": round(med(again_bytes) / 1e6, 1)}
+
+
+def read_times(folder, runs: int) -> dict:
+    """The district side's reads: the compound list (folders and pointers), every summary with
+    one read_parquet (connect_district), and, for comparison, opening every compound's
+    snapshot and ATTACHing them all to one connection."""
+    import duckdb
+
+    from sitrep.store import summary
+
+    def timed(work):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - started)
+        return round(statistics.median(times) * 1000, 1)
+
+    infos = store.compounds(folder)
+
+    def open_each():
+        for info in infos:
+            store.connect_readonly(info.snapshot).close()
+
+    def attach_all():
+        con = duckdb.connect()
+        for i, info in enumerate(infos):
+            con.execute(f"attach $path as c{i} (read_only)", {"path": str(info.snapshot)})
+        con.close()
+
+    return {"list_ms": timed(lambda: store.compounds(folder)),
+            "summaries_ms": timed(lambda: summary.connect_district(folder).close()),
+            "open_each_ms": timed(open_each), "attach_all_ms": timed(attach_all)}
+
+
+def scale_main(args) -> int:
+    """`bench --compounds 1,10,50,200`: per size, the store (grown by importing copies of the
+    demo, kept in --compounds-dir for the next run), the cost of importing one more compound and
+    of re-importing one, the district side's reads, and one compound's pages cold and warm."""
+    import tempfile
+    from pathlib import Path
+
+    from sitrep import demo
+
+    try:
+        sizes = sorted({int(n) for n in args.compounds.split(",")})
+    except ValueError:
+        print(f"--compounds: numbers such as 1,10,50,200, not {args.compounds!r}")
+        return 2
+    if not sizes or sizes[0] < 1 or sizes[-1] > 2000:
+        print("--compounds: from 1 to 2000 compounds")
+        return 2
+    work = Path(args.compounds_dir or Path(tempfile.gettempdir()) / "sitrep-bench-compounds")
+    files_dir = work / "demo-files"
+    if not files_dir.exists():
+        demo.generate(files_dir)
+    files = sorted(p for p in files_dir.iterdir() if p.is_file())
+    folder = work / "store"
+    if len(store.compound_names(folder)) > sizes[0]:
+        print(f"{folder} holds {len(store.compound_names(folder))} compounds, more than {sizes[0]}: "
+              "remove it or give another --compounds-dir")
+        return 2
+    os.environ["SITREP_STORE"] = str(folder)
+    rows = []
+    print(f"{'compounds':>9} {'store MB':>9} {'current':>8} {'new s':>6} {'new MB':>7} {'own MB':>7} {'again s':>8} "
+          f"{'again MB':>9} {'list ms':>8} {'summ. ms':>9} {'open ms':>8} {'attach ms':>10} "
+          + " ".join(f"{p + ' c/w s':>18}" for p in SCALE_PAGES))
+    for size in sizes:
+        built_s = grow_store(folder, size, files)
+        current = sum(c.snapshot.stat().st_size + c.summary.stat().st_size for c in store.compounds(folder))
+        row = {"compounds": size, "built_s": round(built_s, 1), "store_mb": round(_folder_mb(folder), 1),
+               "current_mb": round(current / 1e6, 1),
+               **one_more(folder, files, "bench-one-more", args.runs), **read_times(folder, args.runs)}
+        for page in SCALE_PAGES:
+            times = render_times(f"pages/{page}.py", args.runs, compound=demo.COMPOUND)
+            row[page] = times
+        rows.append(row)
+        print(f"{size:>9} {row['store_mb']:>9} {row['current_mb']:>8} {row['import_new_s']:>6} {row['import_new_mb']:>7} "
+              f"{row['compound_mb']:>7} {row['import_again_s']:>8} {row['import_again_mb']:>9} "
+              f"{row['list_ms']:>8} {row['summaries_ms']:>9} {row['open_each_ms']:>8} {row['attach_all_ms']:>10} "
+              + " ".join(f"{row[p]['cold_s']:>9}/{row[p]['warm_s']:<8}" for p in SCALE_PAGES), flush=True)
+    print(json.dumps({"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
+                      f"{os.cpu_count()} cores, Python {platform.python_version()}", "runs": args.runs,
+                      "scale": rows}, ensure_ascii=False))
     return 0

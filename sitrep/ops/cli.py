@@ -1,4 +1,5 @@
-"""`python -m sitrep COMMAND`: demo, import, snapshot, serve, user, bench, briefing, templates.
+"""`python -m sitrep COMMAND`: demo, import, snapshot, compound, store, serve, user, bench,
+briefing, templates.
 
 Exit codes: 0 ran (rejected rows included), 1 a file was refused, 2 a usage error.
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from sitrep import store as store_mod
 from sitrep.ingest.contract import KINDS
+from sitrep.store.settings import SETTINGS
 
 
 class UsageError(Exception):
@@ -47,7 +49,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-file-mb", type=float,
                    help="refuse files larger than this (default $SITREP_MAX_FILE_MB or 20)")
 
-    sub.add_parser("snapshot", parents=[common], help="print the current snapshot's path")
+    p = sub.add_parser("snapshot", parents=[common],
+                       help="print the path of a compound's current snapshot (open it read-only)")
+    p.add_argument("--compound", help="the compound (default: the store's only compound)")
+
+    p = sub.add_parser("compound", help="add, change or list the store's compounds and their settings")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=Parser)
+    for action, helptext in (("add", "add a compound with these settings"),
+                             ("set", "change some settings of a compound")):
+        q = actions.add_parser(action, parents=[common], help=helptext)
+        q.add_argument("name")
+        for setting in SETTINGS.values():
+            if setting.cli:
+                q.add_argument("--" + setting.name.replace("_", "-"), dest=setting.name, help=setting.help,
+                               metavar=setting.kind.upper() if setting.kind != "date" else "YYYY-MM-DD")
+        if action == "set":
+            q.add_argument("--clear", action="append", default=[], metavar="SETTING",
+                           choices=[n for n, s in SETTINGS.items() if s.cli],
+                           help="set this setting back to empty (repeat for more)")
+    q = actions.add_parser("list", parents=[common], help="one compound per line, its name first")
+    q.add_argument("--json", action="store_true", help="one JSON object per compound")
+
+    p = sub.add_parser("store", help="the store itself")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=Parser)
+    actions.add_parser("migrate", parents=[common],
+                       help="move a store of the single-file layout (snapshots/) to one folder per "
+                            "compound (any command does it; this does nothing else)")
 
     p = sub.add_parser("serve", parents=[common],
                        help="serve the dashboard: sign-in with users, or --open for the demo alone")
@@ -99,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time the briefing export, cold and against a running dashboard")
     p.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
                    help="peak RSS of importing a 20 MB file of each format, and of the dashboard server")
+    p.add_argument("--compounds", metavar="N,N,…",
+                   help="instead: storage at these numbers of compounds (e.g. 1,10,50,200), stores of "
+                        "demo copies grown through the importer")
+    p.add_argument("--compounds-dir", type=Path,
+                   help="where those stores are kept between runs (default: a folder in the system's temp)")
     return parser
 
 
@@ -126,10 +158,25 @@ def _iso_date(text: str):
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if hasattr(args, "store") and args.command != "bench":
+            _migrate_first(args.store)
         return COMMANDS[args.command](args)
-    except UsageError as err:
+    except (UsageError, store_mod.AmbiguousCompound) as err:
         print(f"python -m sitrep {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except store_mod.StoreError as err:
+        print(f"python -m sitrep {args.command}: error: {err}", file=sys.stderr)
+        return 1
+
+
+def _migrate_first(store) -> None:
+    """A store of the single-file layout is moved to one folder per compound before anything
+    else reads it (sitrep/store/migrate.py), and the command says so in one line."""
+    from sitrep.store.migrate import ensure_migrated
+
+    done = ensure_migrated(store)
+    if done is not None:
+        print(done.line(store), file=sys.stderr)
 
 
 def cmd_demo(args) -> int:
@@ -139,12 +186,12 @@ def cmd_demo(args) -> int:
     state = _demo_state(args.store, demo.COMPOUND)
     # --if-missing (make run): a store with a snapshot is left alone, unless it is a demo made
     # before the demo mark (rebuilding it marks it, so `make run` can serve it openly again)
-    if args.if_missing and store_mod.current_path(args.store) is not None and state != "old_demo":
+    if args.if_missing and store_mod.compound_names(args.store) and state != "old_demo":
         store_mod.upgrade(args.store)   # a snapshot from an older version gets the new columns
-        print(store_mod.current_path(args.store))
+        print(store_mod.current_path(args.store, demo.COMPOUND) or store_mod.root(args.store))
         return 0
     if state == "imported":
-        raise UsageError(f"the store {store_mod.store_dir(args.store).parent} holds imported data for "
+        raise UsageError(f"the store {store_mod.root(args.store)} holds imported data for "
                          f"{demo.COMPOUND}: the demo goes into a store of its own (--store DIR)")
     out = args.out or store_mod.REPO / "data" / "demo"
     files = demo.generate(out)
@@ -153,14 +200,14 @@ def cmd_demo(args) -> int:
     results = import_files(files, store=args.store, compound=demo.COMPOUND, year=demo.YEAR,
                            command="demo", settings=settings)
     print_summary(results)
-    print(store_mod.current_path(args.store))
+    print(store_mod.current_path(args.store, demo.COMPOUND))
     return 1 if any(r.refused for r in results) else 0
 
 
 def _demo_state(store, compound: str) -> str:
     """"none" (no snapshot or no such compound), "demo" (marked demo), "old_demo" (imported only
     by the demo command, before the demo mark existed: rebuilt, which marks it) or "imported"."""
-    path = store_mod.current_path(store)
+    path = store_mod.current_path(store, compound)
     if path is None:
         return "none"
     con = store_mod.connect_readonly(path)
@@ -188,6 +235,11 @@ def cmd_import(args) -> int:
     from sitrep.ingest.read import Limits
 
     compound = args.compound or _only_compound(args.store)
+    try:
+        store_mod.check_name(compound)
+    except ValueError as err:
+        raise UsageError(f"--compound: {err}") from None
+    known = store_mod.find(args.store, compound) is not None
     max_mb = args.max_file_mb or float(os.environ.get("SITREP_MAX_FILE_MB") or 0) or Limits().max_file_mb
     settings = {"lockdown_from": args.lockdown_from, "lockdown_until": args.lockdown_until,
                 "window_margin_days": args.window_margin_days}
@@ -206,19 +258,17 @@ def cmd_import(args) -> int:
         print(json.dumps({"files": [r.as_json() for r in results]}, ensure_ascii=False))
     else:
         print_summary(results)
+    if not known and store_mod.find(args.store, compound) is not None:
+        print(f"new compound {compound}: added with default settings (change them with "
+              f"`python -m sitrep compound set`)", file=sys.stderr)
     return 1 if any(r.refused for r in results) else 0
 
 
 def _only_compound(store) -> str:
-    path = store_mod.current_path(store)
-    names = []
-    if path is not None:
-        con = store_mod.connect_readonly(path)
-        names = [r[0] for r in con.execute("select compound from compounds order by 1").fetchall()]
-        con.close()
+    names = store_mod.compound_names(store)
     if len(names) != 1:
         raise UsageError("--compound NAME is required"
-                         + (f" (the store holds: {', '.join(names)})" if names else " for a new store"))
+                         + (f" (the store holds: {store_mod._listed(names)})" if names else " for a new store"))
     return names[0]
 
 
@@ -237,11 +287,74 @@ def print_summary(results) -> None:
 
 
 def cmd_snapshot(args) -> int:
-    path = store_mod.current_path(args.store)
-    if path is None:
+    compound = args.compound or store_mod.only_compound(args.store)
+    if compound is None:
         print("no snapshot yet: run `python -m sitrep demo` or `python -m sitrep import`", file=sys.stderr)
         return 1
+    path = store_mod.current_path(args.store, compound)
+    if path is None:
+        raise UsageError(f"no compound {compound!r} in the store (it holds: "
+                         f"{store_mod._listed(store_mod.compound_names(args.store)) or 'nothing'})")
     print(path)
+    return 0
+
+
+def cmd_compound(args) -> int:
+    from sitrep.store import settings
+
+    if args.action == "list":
+        return _list_compounds(args)
+    changes = {n: getattr(args, n) for n, s in SETTINGS.items() if s.cli and getattr(args, n) is not None}
+    try:
+        if args.action == "add":
+            values = settings.add(args.store, args.name, **changes)
+        else:
+            values = settings.change(args.store, args.name, clear=tuple(args.clear), **changes)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    print("\t".join([f"{args.action}: {args.name}", *_setting_cells(values)]))
+    return 0
+
+
+def _setting_cells(values: dict) -> list[str]:
+    """A compound's settings as key=value cells (— when empty)."""
+    def shown(v):
+        return "—" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+
+    return [f"{name}={shown(values.get(name))}" for name, s in SETTINGS.items() if s.cli]
+
+
+def _list_compounds(args) -> int:
+    """One line per compound, its name first, then its settings and its data's span (read from
+    the summaries, never from the compounds' databases)."""
+    from sitrep.store import summary
+
+    rows = summary.compound_rows(args.store)
+    for name in store_mod.compound_names(args.store):
+        values = rows.get(name, {})
+        span = f"{values['first_on']}..{values['last_on']}" if values.get("first_on") else "—"
+        marks = [m for m in ("demo", "synthetic") if values.get(f"is_{m}") is True]
+        if args.json:
+            print(json.dumps({"compound": name, **{k: values.get(k) for k, s in SETTINGS.items() if s.cli},
+                              "first_on": values.get("first_on"), "last_on": values.get("last_on"),
+                              "households": values.get("households"), "marks": marks},
+                             ensure_ascii=False, default=_json_value))
+        else:
+            print("\t".join([name, *_setting_cells(values), f"data={span}", *marks]))
+    return 0
+
+
+def _json_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def cmd_store(args) -> int:
+    from sitrep.store.migrate import needed
+
+    # main() migrated it already (and said so); say when there was nothing to do
+    if not needed(args.store):
+        print(f"the store {store_mod.root(args.store)} has one folder per compound "
+              f"({len(store_mod.compound_names(args.store))} compounds)")
     return 0
 
 
@@ -328,7 +441,10 @@ def _check_briefing_filters(args):
     defaults); the default date is the dashboard's: the compound's report day, within the data."""
     if args.url and not args.store:
         return args.date      # another dashboard's data: the export checks what the page shows
-    path = store_mod.current_path(args.store)
+    try:
+        path = store_mod.current_path(args.store)
+    except store_mod.AmbiguousCompound:
+        raise UsageError("the briefing export needs a store with one compound") from None
     if path is None:
         raise UsageError("no snapshot yet: run `python -m sitrep demo` or `python -m sitrep import`")
     from sitrep import config
@@ -376,4 +492,4 @@ def cmd_bench(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "snapshot": cmd_snapshot, "bench": cmd_bench,
             "templates": cmd_templates, "user": cmd_user, "briefing": cmd_briefing,
-            "serve": cmd_serve}
+            "serve": cmd_serve, "compound": cmd_compound, "store": cmd_store}
