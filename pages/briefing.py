@@ -6,7 +6,7 @@ import streamlit as st
 
 from sitrep import config
 from sitrep.access import audit
-from sitrep.app import filters, ui
+from sitrep.app import cards, filters, ui
 from sitrep.app.figures.colors import CASE, REQUEST_STATUS, SERIES
 from sitrep.briefing import export as briefing
 from sitrep.briefing import figures
@@ -23,30 +23,6 @@ now = config.local_now()
 freshness = ui.query("data_freshness", compound=f.compound, now=now.replace(second=0),
                      stale_hours=config.STALE_HOURS)
 
-# (column, catalog key, decimals, an increase is bad): the overview's numbers, short labels
-# and whole numbers so that four cards fit across a phone
-KPI_GROUPS = [
-    ("briefing.group.seals",
-     [("households", "briefing.kpi.households", 0, False),
-      ("sealed_buildings", "briefing.kpi.sealed_buildings", 0, True),
-      ("sealed_floors", "briefing.kpi.sealed_floors", 0, True),
-      ("sealed_households", "briefing.kpi.sealed_households", 0, True)]),
-    ("briefing.group.health",
-     [("confirmed_total", "briefing.kpi.confirmed_total", 0, True),
-      ("suspected", "briefing.kpi.suspected", 0, True),
-      ("fever", "briefing.kpi.fever", 0, True),
-      ("households_screened", "briefing.kpi.households_screened", 0, False)]),
-    ("briefing.group.supply",
-     [("deliveries", "briefing.kpi.deliveries", 0, False),
-      ("kg", "briefing.kpi.kg", 0, False),
-      ("volunteers_on_duty", "briefing.kpi.volunteers_on_duty", 0, False),
-      ("volunteer_hours", "briefing.kpi.volunteer_hours", 0, False)]),
-    ("briefing.group.medicine",
-     [("medicine_open", "briefing.kpi.medicine_open", 0, True),
-      ("medicine_overdue", "briefing.kpi.medicine_overdue", 0, True),
-      ("trips", "briefing.kpi.trips", 0, False)]),
-]
-
 # -- what and when: printed on the image itself (the export has no sidebar) -----------------
 with st.container(width=briefing.COLUMN_WIDTH):
     st.title(t("briefing.title", lang, compound=f.compound))
@@ -60,17 +36,10 @@ with st.container(width=briefing.COLUMN_WIDTH):
         st.warning(stale, icon=":material/schedule:")
 
     # -- the overview's numbers, with the change since the day before ----------------------
-    today, yesterday = daily.iloc[-1], daily.iloc[-2]
-    for group_key, cards in KPI_GROUPS:
-        st.markdown(f"**{t(group_key, lang)}**")
-        with st.container(horizontal=True, gap=None):   # four across a phone
-            for name, key, decimals, worse_up in cards:
-                value = round(float(today[name]), decimals)
-                delta = round(value - round(float(yesterday[name]), decimals), decimals)
-                st.metric(t(key, lang), f"{value:,.{decimals}f}",
-                          delta=f"{delta:,.{decimals}f}" if delta else None,
-                          delta_color="inverse" if worse_up else "normal",
-                          width=briefing.METRIC_WIDTH)
+    for group in cards.OVERVIEW:   # short labels, whole numbers: four cards across a phone
+        st.markdown(f"**{cards.heading(group, lang, cards.PHONE)}**")
+        with cards.row(cards.PHONE):
+            cards.changes(group.cards, daily, lang, display=cards.PHONE)
     st.caption(t("briefing.delta_note", lang))
 
     # -- needs action today: how many and where, never who ---------------------------------

@@ -4,7 +4,7 @@ the compound's one vehicle was (trips by purpose, hours out, the as-of day's tim
 import streamlit as st
 
 from sitrep import config
-from sitrep.app import filters, privacy, ui
+from sitrep.app import cards, filters, privacy, ui
 from sitrep.app.figures import charts, colors
 from sitrep.app.figures import deliveries as figures
 from sitrep.i18n import label, t
@@ -40,20 +40,18 @@ def coded(domain: str, codes) -> dict[str, str]:
 
 # -- the as-of day ---------------------------------------------------------------------------
 minutes_out = round(summary["hours_out"] * 60)
-with st.container(horizontal=True, gap="small"):
-    st.metric(t("deliveries.kpi.deliveries", lang), f"{summary['deliveries']:,}",
-              help=t("deliveries.kpi.deliveries_help", lang), width=140)
-    st.metric(t("deliveries.kpi.kg", lang), f"{summary['kg']:,.1f}",
-              help=t("deliveries.kpi.kg_help", lang), width=140)
-    st.metric(t("deliveries.kpi.not_reached", lang, hours=gap_hours), f"{len(gap_households):,}",
-              help=t("deliveries.kpi.not_reached_help", lang, hours=gap_hours), width=140)
-    st.metric(t("deliveries.kpi.trips", lang), f"{summary['trips']:,}",
-              help=t("deliveries.kpi.trips_help", lang), width=140)
-    st.metric(t("deliveries.kpi.hours_out", lang), f"{summary['hours_out']:.1f}",
-              help=t("deliveries.kpi.hours_out_help", lang, hours=minutes_out // 60,
-                     minutes=minutes_out % 60), width=140)
-    st.metric(t("deliveries.kpi.first_out", lang), clock(summary["first_departed_at"]), width=140)
-    st.metric(t("deliveries.kpi.last_back", lang), clock(summary["last_returned_at"]), width=140)
+with cards.row():
+    cards.value(t("deliveries.kpi.deliveries", lang), summary["deliveries"],
+                help=t("deliveries.kpi.deliveries_help", lang))
+    cards.value(t("deliveries.kpi.kg", lang), summary["kg"], "{:,.1f}", help=t("deliveries.kpi.kg_help", lang))
+    cards.value(t("deliveries.kpi.not_reached", lang, hours=gap_hours), len(gap_households),
+                help=t("deliveries.kpi.not_reached_help", lang, hours=gap_hours))
+    cards.value(t("deliveries.kpi.trips", lang), summary["trips"], help=t("deliveries.kpi.trips_help", lang))
+    cards.value(t("deliveries.kpi.hours_out", lang), summary["hours_out"], "{:.1f}",
+                help=t("deliveries.kpi.hours_out_help", lang, hours=minutes_out // 60,
+                       minutes=minutes_out % 60))
+    cards.value(t("deliveries.kpi.first_out", lang), clock(summary["first_departed_at"]))
+    cards.value(t("deliveries.kpi.last_back", lang), clock(summary["last_returned_at"]))
 if summary["trips_not_returned"]:
     st.caption(t("deliveries.kpi.not_returned", lang, n=summary["trips_not_returned"]))
 

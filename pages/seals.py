@@ -3,7 +3,7 @@ with a slider), who lives on a floor, where the buildings stand, and how the sea
 import streamlit as st
 
 from sitrep import config
-from sitrep.app import filters, privacy, ui
+from sitrep.app import cards, filters, privacy, ui
 from sitrep.app.figures import charts
 from sitrep.app.figures import seals as figures
 from sitrep.i18n import t
@@ -26,6 +26,9 @@ else:
 floors = ui.query("seals_floor_state", **f.params(as_of=True, day=day))
 today = ui.query("seals_daily", **f.params(window="change", day=day))
 plan = ui.query("seals_building_state", **f.params(as_of=True, day=day))
+CARDS = [cards.Card(c, k, worse_up=True) for c, k in (
+    ("sealed_buildings", "kpi.sealed_buildings"), ("sealed_floors", "kpi.sealed_floors"),
+    ("sealed_households", "kpi.sealed_households"), ("case_floors", "seals.case_floors"))]
 
 
 def pick_cell():
@@ -46,15 +49,8 @@ def pick_building():
 if floors.empty:
     ui.empty(lang)
 else:
-    now, before = today.iloc[-1], today.iloc[-2]
-    with st.container(horizontal=True, gap="small"):
-        for name, key in (("sealed_buildings", "kpi.sealed_buildings"),
-                          ("sealed_floors", "kpi.sealed_floors"),
-                          ("sealed_households", "kpi.sealed_households"),
-                          ("case_floors", "seals.case_floors")):
-            delta = int(now[name] - before[name])
-            st.metric(t(key, lang), f"{int(now[name]):,}", delta=f"{delta:,}" if delta else None,
-                      delta_color="inverse", help=t("seals.delta_help", lang), width=140)
+    with cards.row():
+        cards.changes(CARDS, today, lang, help="seals.delta_help")
 
     grid_col, plan_col = st.columns([3, 2], gap="medium")
     with grid_col:

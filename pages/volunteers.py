@@ -4,7 +4,7 @@ every building's door was guarded, and how many hours were worked inside sealed 
 import streamlit as st
 
 from sitrep import config
-from sitrep.app import filters, privacy, ui
+from sitrep.app import cards, filters, privacy, ui
 from sitrep.app.figures import charts
 from sitrep.app.figures import volunteers as figures
 from sitrep.i18n import label, t
@@ -48,19 +48,14 @@ def col(name: str, **values) -> str:
 
 
 # -- the cards: the as-of date, with the change since the day before ---------------------------
-today, yesterday = daily.iloc[-1], daily.iloc[-2]
-with st.container(horizontal=True, gap="small"):
-    for name, key, fmt in (("volunteers_on_duty", "volunteers.kpi.on_duty", "{:,.0f}"),
-                           ("hours", "volunteers.kpi.hours", "{:,.1f}")):
-        delta = today[name] - yesterday[name]
-        st.metric(t(key, lang), fmt.format(today[name]), delta=fmt.format(delta) if delta else None,
-                  help=t("volunteers.delta_help", lang), width=140)
-    st.metric(t("volunteers.kpi.fatigued", lang), f"{len(fatigue):,}",
-              help=t("volunteers.kpi.fatigued_help", lang, **fatigue_limits), width=140)
-    delta = int(today["guard_gaps"] - yesterday["guard_gaps"])
-    st.metric(t("volunteers.kpi.guard_gaps", lang), f"{int(today['guard_gaps']):,}",
-              delta=f"{delta:,}" if delta else None, delta_color="inverse",
-              help=t("volunteers.kpi.guard_gaps_help", lang), width=140)
+with cards.row():
+    cards.changes([cards.Card("volunteers_on_duty", "volunteers.kpi.on_duty"),
+                   cards.Card("hours", "volunteers.kpi.hours", "{:,.1f}")], daily, lang,
+                  help="volunteers.delta_help")
+    cards.value(t("volunteers.kpi.fatigued", lang), len(fatigue),
+                help=t("volunteers.kpi.fatigued_help", lang, **fatigue_limits))
+    cards.changes([cards.Card("guard_gaps", "volunteers.kpi.guard_gaps", worse_up=True,
+                              help="volunteers.kpi.guard_gaps_help")], daily, lang)
 st.caption(t("volunteers.kpi_caption", lang, as_of=as_of))
 
 # -- where the hours went: by day and group, by kind, by task (the trend range) ----------------
@@ -118,9 +113,9 @@ if guard.empty:
     ui.empty(lang)
 else:
     gaps = guard[~guard["is_covered"]]
-    with st.container(horizontal=True, gap="small"):
-        st.metric(t("volunteers.guard.gaps", lang), f"{len(gaps):,}", width=140)
-        st.metric(t("volunteers.guard.checked", lang), f"{len(guard):,}", width=140)
+    with cards.row():
+        cards.value(t("volunteers.guard.gaps", lang), len(gaps))
+        cards.value(t("volunteers.guard.checked", lang), len(guard))
     st.plotly_chart(
         figures.coverage(guard, title=t("volunteers.guard.title", lang),
                          shifts=t("volunteers.guard.shifts", lang)),
