@@ -94,7 +94,7 @@ with st.container(border=True):
         if gap_households.empty:
             st.success(t("deliveries.gap_none", lang, hours=gap_hours))
         else:
-            shown = privacy.mask_frame(gap_households, lang, rooms={"room": ("building", "floor")})
+            shown = gap_households.copy()
             shown["unit"] = shown["unit"].fillna("")
             shown["last_delivered_at"] = [
                 v.strftime("%Y-%m-%d %H:%M") if v == v else t("deliveries.never", lang)
@@ -134,13 +134,8 @@ with st.container(border=True):
         st.markdown(f"**{t('deliveries.chart.gantt', lang, as_of=f.as_of.isoformat())}**")
         ui.empty(lang)
     else:
-        shown = privacy.mask_frame(trips, lang, names=["driver"])
-        has_room = shown["room"].notna()  # a trip without an address has no room to mask
-        shown["room"] = shown["room"].astype(object)
-        if has_room.any():
-            shown.loc[has_room, "room"] = privacy.mask_frame(
-                shown[has_room], lang, rooms={"room": ("building", "floor")})["room"]
-        shown["room"] = shown["room"].fillna(t("deliveries.no_address", lang))
+        shown = trips.copy()
+        shown["room"] = shown["room"].astype(object).fillna(t("deliveries.no_address", lang))
         shown["purpose"] = [purpose_labels[p] for p in shown["purpose"]]
         shown["departed"] = shown["departed_at"].map(clock)
         shown["returned"] = [clock(r) if ok else t("deliveries.not_returned", lang)

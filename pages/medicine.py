@@ -7,7 +7,6 @@ from sitrep import config
 from sitrep.app import cards, filters, ui
 from sitrep.app.figures import charts
 from sitrep.app.figures import medicine as figures
-from sitrep.app.privacy import mask_frame
 from sitrep.i18n import label, t
 
 f = filters.current()
@@ -61,8 +60,7 @@ with st.container(border=True):
     if overdue.empty:
         st.success(t("medicine.no_overdue", lang, as_of=as_of))
     else:
-        shown = show_codes(mask_frame(overdue, lang, rooms={"room": ("building", "floor")}),
-                           urgency="urgency", status="status")
+        shown = show_codes(overdue, urgency="urgency", status="status")
         ui.table(shown, "medicine_overdue", lang, columns={
             "request_id": t("medicine.col.request_id", lang),
             "room": t("medicine.col.location", lang),

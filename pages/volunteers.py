@@ -4,7 +4,7 @@ every building's door was guarded, and how many hours were worked inside sealed 
 import streamlit as st
 
 from sitrep import config
-from sitrep.app import cards, filters, privacy, ui
+from sitrep.app import cards, filters, ui
 from sitrep.app.figures import charts
 from sitrep.app.figures import volunteers as figures
 from sitrep.i18n import label, t
@@ -37,10 +37,9 @@ def code_label(domain: str, code: str) -> str:
 
 
 def labelled(frame, **domains):
-    """The frame with its coded columns shown in the active language and names masked."""
-    shown = frame.assign(**{col: frame[col].map(lambda c, d=domain: code_label(d, c))
-                            for col, domain in domains.items()})
-    return privacy.mask_frame(shown, lang, names=["name"]) if "name" in shown else shown
+    """The frame with its coded columns shown in the active language."""
+    return frame.assign(**{col: frame[col].map(lambda c, d=domain: code_label(d, c))
+                           for col, domain in domains.items()})
 
 
 def col(name: str, **values) -> str:
