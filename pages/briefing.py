@@ -6,31 +6,34 @@ import streamlit as st
 
 from sitrep import config
 from sitrep.access import audit
+from sitrep.app import briefing_text as text
 from sitrep.app import cards, filters, ui
+from sitrep.app.figures import briefing as figures
 from sitrep.app.figures.colors import CASE, REQUEST_STATUS, SERIES
-from sitrep.briefing import export as briefing
-from sitrep.briefing import figures
+from sitrep.briefing import export
 from sitrep.i18n import t
+
+COLUMN_WIDTH = 480   # the page's column in a browser: a phone's width and a margin
 
 f = filters.current()
 lang = f.lang
 recent = f.params(window="recent")        # the 14 days ending on the as-of date
 daily = ui.query("overview_daily", **recent, fever_c=config.FEVER_C, **config.medicine_params())
 medicine = ui.query("medicine_status_daily", **recent, **config.medicine_params())
-actions = ui.query("briefing_needs_action", **f.params(as_of=True), **config.medicine_params(),
+actions = ui.query("needs_action_by_rule_building", **f.params(as_of=True), **config.medicine_params(),
                    gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
 now = config.local_now()
 freshness = ui.query("data_freshness", compound=f.compound, now=now.replace(second=0),
                      stale_hours=config.STALE_HOURS)
 
 # -- what and when: printed on the image itself (the export has no sidebar) -----------------
-with st.container(width=briefing.COLUMN_WIDTH):
+with st.container(width=COLUMN_WIDTH):
     st.title(t("briefing.title", lang, compound=f.compound))
     st.subheader(t("briefing.as_of", lang, as_of=f.as_of.isoformat()))
-    st.markdown(f"**{t('briefing.scope_line', lang, scope=briefing.scope(f))}**")
-    st.caption(t("briefing.generated", lang, compound=f.compound, scope=briefing.scope(f),
+    st.markdown(f"**{t('briefing.scope_line', lang, scope=text.scope(f))}**")
+    st.caption(t("briefing.generated", lang, compound=f.compound, scope=text.scope(f),
                  generated=now.strftime("%Y-%m-%d %H:%M")))
-    imported, stale = briefing.freshness_lines(freshness, lang)
+    imported, stale = text.freshness_lines(freshness, lang)
     st.caption("  \n".join(imported))
     if stale:
         st.warning(stale, icon=":material/schedule:")
@@ -44,7 +47,7 @@ with st.container(width=briefing.COLUMN_WIDTH):
 
     # -- needs action today: how many and where, never who ---------------------------------
     st.subheader(t("briefing.actions", lang))
-    items = briefing.action_items(actions, lang, briefing.scope(f))
+    items = text.action_items(actions, lang, text.scope(f))
     if items:
         st.markdown("\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)))
     else:
@@ -76,7 +79,7 @@ with st.container(width=briefing.COLUMN_WIDTH):
 
 # -- the export: never part of the image it makes (the export opens the page embedded) -----
 if not st.context.is_embedded:
-    with st.container(width=briefing.COLUMN_WIDTH, border=True):
+    with st.container(width=COLUMN_WIDTH, border=True):
         st.markdown(f"**{t('briefing.export.title', lang)}**")
         st.caption(t("briefing.export.help", lang))
         wanted = (f.compound, f.as_of.isoformat(), tuple(f.buildings), lang)
@@ -84,15 +87,15 @@ if not st.context.is_embedded:
                      icon=":material/image:"):
             try:
                 with st.spinner(t("briefing.export.button", lang)):
-                    made = briefing.export_here(f)
-            except briefing.ExportError as err:   # the details go to the server's log
+                    made = export.export_here(f)
+            except export.ExportError as err:   # the details go to the server's log
                 ui.log.warning("briefing export failed: %s", err)
                 st.error(t("briefing.export.failed", lang, error=str(err).splitlines()[0]))
             else:
                 st.session_state["briefing_files"] = (wanted, made)
                 who = st.session_state.get("_user") or "demo"
                 audit.record("briefing", who, "png+pdf (page)",
-                             briefing.filters_record(f.as_of, f.buildings, lang, f.compound))
+                             export.filters_record(f.as_of, f.buildings, lang, f.compound))
         files = st.session_state.get("briefing_files")
         if files and files[0] == wanted:
             made = files[1]
@@ -105,5 +108,5 @@ if not st.context.is_embedded:
                                        file_name=f"{stem}.{kind}", mime=mime, key=f"briefing_{kind}",
                                        icon=":material/download:", on_click=audit.record,
                                        args=("download", st.session_state.get("_user") or "demo",
-                                             f"{stem}.{kind}", briefing.filters_record(
+                                             f"{stem}.{kind}", export.filters_record(
                                                  f.as_of, f.buildings, lang, f.compound)))

@@ -1,4 +1,4 @@
-"""Figures of the briefing: small 14-day trends sized for a phone screenshot (one column,
+"""Figures of the briefing page (pages/briefing.py): small 14-day trends sized for a phone screenshot (one column,
 short, large enough type). Titles and labels come from the caller; colours from colors.py.
 
 ECharts (`st.echarts_chart`), not the Plotly of the other pages: the briefing is exported
