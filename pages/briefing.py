@@ -23,8 +23,7 @@ medicine = ui.query("medicine_status_daily", **recent, **config.medicine_params(
 actions = ui.query("needs_action_by_rule_building", **f.params(as_of=True), **config.medicine_params(),
                    gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
 now = config.local_now()
-freshness = ui.query("data_freshness", compound=f.compound, now=now.replace(second=0),
-                     stale_hours=config.STALE_HOURS)
+freshness = ui.query("data_freshness", compound=f.compound, **config.freshness_params(now))
 
 # -- what and when: printed on the image itself (the export has no sidebar) -----------------
 with st.container(width=COLUMN_WIDTH):

@@ -17,7 +17,6 @@ ui.heading(f, "page.deliveries")
 on_day = f.params(as_of=True)
 in_range = f.params(window="range")
 gap_hours = config.DELIVERY_GAP_HOURS
-personal = privacy.may_see_personal()   # a room column's label says what it holds
 summary = ui.query("deliveries_day_summary", **on_day, gap_hours=gap_hours).iloc[0]
 split = ui.query("deliveries_by_day_category_source", **in_range)
 gap_buildings = ui.query("deliveries_gap_by_building", **on_day, gap_hours=gap_hours)
@@ -101,7 +100,7 @@ with st.container(border=True):
                 for v in shown["last_delivered_at"]]
             shown["hours_since_delivery"] = [f"{h:.1f}" if h == h else "—" for h in shown["hours_since_delivery"]]
             ui.table(shown, "deliveries_gap", lang, height=min(38 + 35 * len(shown), 360), columns={
-                "room": t("deliveries.col.where_unmasked" if personal else "deliveries.col.where", lang),
+                "room": privacy.room_label(lang),
                 "unit": t("deliveries.col.unit", lang),
                 "last_delivered_at": t("deliveries.col.last_delivery", lang),
                 "hours_since_delivery": t("deliveries.col.hours_since", lang),
@@ -156,7 +155,8 @@ with st.container(border=True):
             "returned": t("deliveries.col.returned", lang),
             "purpose": t("deliveries.col.purpose", lang),
             "destination": t("deliveries.col.destination", lang),
-            "room": t("deliveries.col.address_unmasked" if personal else "deliveries.col.address", lang),
+            "room": t("deliveries.col.address_unmasked" if privacy.may_see_personal()
+                      else "deliveries.col.address", lang),
             "minutes_out": t("deliveries.col.minutes", lang),
             "driver": t("deliveries.col.driver", lang),
         })

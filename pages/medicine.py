@@ -50,7 +50,7 @@ CARDS = [cards.Card(c, k, worse_up=worse, change_fmt="{:+,.0f}") for c, k, worse
 with st.container(border=True):
     st.subheader(t("medicine.section.status", lang, as_of=as_of))
     with cards.row():
-        cards.changes(CARDS, status, lang, help="medicine.delta_help")
+        cards.changes(CARDS, status, lang)
     st.caption(t("medicine.status_rule", lang))
 
 # -- overdue now, oldest first ---------------------------------------------------------------

@@ -11,8 +11,7 @@ f = filters.current()
 lang = f.lang
 daily = ui.query("overview_daily", **f.params(window="recent"), fever_c=config.FEVER_C,
                  **config.medicine_params())
-freshness = ui.query("data_freshness", compound=f.compound, now=config.local_now().replace(second=0),
-                     stale_hours=config.STALE_HOURS)
+freshness = ui.query("data_freshness", compound=f.compound, **config.freshness_params())
 
 st.title(t("page.overview", lang))
 last_import = freshness["last_import_at"].max()

@@ -51,7 +51,7 @@ if floors.empty:
     ui.empty(lang)
 else:
     with cards.row():
-        cards.changes(CARDS, today, lang, help="seals.delta_help")
+        cards.changes(CARDS, today, lang)
 
     grid_col, plan_col = st.columns([3, 2], gap="medium")
     with grid_col:

@@ -19,8 +19,6 @@ ui.heading(f, "page.volunteers")
 as_of = f.as_of.isoformat()
 span = f.params(window="range")
 dates = {"date_from": f.date_from.isoformat(), "date_to": f.date_to.isoformat()}
-fatigue_limits = {"day_hours": config.FATIGUE["day_hours"], "days": config.FATIGUE["days_without_rest"],
-                  "week_hours": config.FATIGUE["week_hours"]}
 
 daily = ui.query("volunteers_daily", **f.params(window="change"))
 fatigue = ui.query("volunteers_fatigue", **f.params(as_of=True), **config.FATIGUE)
@@ -49,10 +47,9 @@ def col(name: str, **values) -> str:
 # -- the cards: the as-of date, with the change since the day before ---------------------------
 with cards.row():
     cards.changes([cards.Card("volunteers_on_duty", "volunteers.kpi.on_duty"),
-                   cards.Card("hours", "volunteers.kpi.hours", "{:,.1f}")], daily, lang,
-                  help="volunteers.delta_help")
+                   cards.Card("hours", "volunteers.kpi.hours", "{:,.1f}")], daily, lang)
     cards.value(t("volunteers.kpi.fatigued", lang), len(fatigue),
-                help=t("volunteers.kpi.fatigued_help", lang, **fatigue_limits))
+                help=t("volunteers.kpi.fatigued_help", lang, **config.FATIGUE))
     cards.changes([cards.Card("guard_gaps", "volunteers.kpi.guard_gaps", worse_up=True,
                               help="volunteers.kpi.guard_gaps_help")], daily, lang)
 st.caption(t("volunteers.kpi_caption", lang, as_of=as_of))
@@ -92,13 +89,11 @@ ui.table(labelled(top, group="group", kind="volunteer_kind"), "volunteers_top", 
     "group": col("group"), "kind": col("kind")})
 
 st.markdown(f"**{t('volunteers.fatigue.title', lang, as_of=as_of)}**")
-st.caption(t("volunteers.fatigue.caption", lang, **fatigue_limits))
+st.caption(t("volunteers.fatigue.caption", lang, **config.FATIGUE))
 if fatigue.empty:
     st.success(t("volunteers.fatigue.none", lang, as_of=as_of))
 else:
-    limits = {"is_long_day": col("is_long_day", day_hours=fatigue_limits["day_hours"]),
-              "is_without_rest": col("is_without_rest", days=fatigue_limits["days"]),
-              "is_long_week": col("is_long_week", week_hours=fatigue_limits["week_hours"])}
+    limits = {flag: col(flag, **config.FATIGUE) for flag in ("is_long_day", "is_without_rest", "is_long_week")}
     passed = [" · ".join(text for flag, text in limits.items() if row[flag]) for _, row in fatigue.iterrows()]
     ui.table(labelled(fatigue, group="group").assign(limits=passed), "volunteers_fatigue", lang, columns={
         "volunteer_id": col("volunteer_id"), "name": col("name"), "limits": col("limits"),

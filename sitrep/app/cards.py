@@ -90,7 +90,7 @@ def heading(group: Group, lang: str, display: Display = WIDE) -> str:
     return t(group.short if display.short else group.heading, lang)
 
 
-def changes(cards, daily: pd.DataFrame, lang: str, *, help: str | None = None,
+def changes(cards, daily: pd.DataFrame, lang: str, *, help: str = "kpi.delta_help",
             display: Display = WIDE) -> None:
     """Cards for the last day of `daily` with their change since the row before (a frame of
     at least two days, the as-of date last). `help` is the catalog key of the cards' help."""

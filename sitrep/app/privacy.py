@@ -24,6 +24,11 @@ def may_see_personal() -> bool:
         return False
 
 
+def room_label(lang: str) -> str:
+    """A room column's label says what it holds: the room, or building · floor when masked."""
+    return t("privacy.col.room" if may_see_personal() else "privacy.col.building_floor", lang)
+
+
 def mask_name(name) -> str | None:
     """`余为民` -> `余**`; `Zhang San` -> `Z***`."""
     if name is None or (isinstance(name, float) and name != name):

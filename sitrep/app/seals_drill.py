@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sitrep.app.figures.seals import when
-from sitrep.app.privacy import may_see_personal
+from sitrep.app.privacy import room_label
 from sitrep.i18n import label, t
 
 # -- cells: a building ("B5") or one of its floors ("B5:13") ---------------------------------
@@ -86,7 +86,5 @@ def households_table(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict
         last_screened_on=[when(v, "%m-%d", lang) for v in frame["last_screened_on"]],
         unit=frame["unit"].fillna(""),
     )
-    columns = {c: t(f"seals.col.{c}", lang) for c in TABLE_COLUMNS}
-    if may_see_personal():  # a role allowed personal data sees the room itself
-        columns["room"] = t("seals.col.room_unmasked", lang)
+    columns = {c: room_label(lang) if c == "room" else t(f"seals.col.{c}", lang) for c in TABLE_COLUMNS}
     return shown, columns
