@@ -9,6 +9,7 @@ from sitrep.access import audit
 from sitrep.app import briefing_text as text
 from sitrep.app import cards, filters, ui
 from sitrep.app.figures import briefing as figures
+from sitrep.app.figures import charts
 from sitrep.app.figures.colors import CASE, REQUEST_STATUS, SERIES
 from sitrep.briefing import export
 from sitrep.i18n import t
@@ -54,8 +55,8 @@ with st.container(width=COLUMN_WIDTH):
 
     # -- four small trends over the 14 days ending on the as-of date -----------------------
     st.subheader(t("briefing.trends", lang, days=config.TREND_DAYS))
-    S = figures.Series
-    charts = [
+    S = charts.Series
+    trends = [
         ("cases", daily, [S("fever", t("briefing.series.fever", lang), CASE["fever"]),
                           S("suspected", t("briefing.series.suspected", lang), CASE["suspected"])]),
         ("deliveries", daily, [S("deliveries", t("briefing.kpi.deliveries", lang), SERIES["deliveries"])]),
@@ -66,7 +67,7 @@ with st.container(width=COLUMN_WIDTH):
           S("delivered", t("briefing.series.medicine_delivered", lang),
             REQUEST_STATUS["delivered"])]),
     ]
-    for name, frame, series in charts:
+    for name, frame, series in trends:
         title = t(f"briefing.chart.{name}", lang)
         if not frame[[s.column for s in series]].to_numpy().any():   # nothing in 14 days
             st.markdown(f"**{title}**")

@@ -63,7 +63,7 @@ def mark_label(kind: str, items: int, buildings: str) -> str:
 
 
 marks = fig.marks(key_dates, mark_label)
-S = fig.Series
+S = charts.Series
 ma_label = t("screening.series.fever_ma", lang, days=MA_DAYS)
 has_screenings = daily["households_screened"].sum() > 0
 has_cases = daily[["suspected_new", "confirmed_new", "ruled_out", "suspected"]].to_numpy().sum() > 0

@@ -67,18 +67,13 @@ else:
                              people=t("volunteers.people", lang), span=(f.date_from, f.date_to)),
         config=charts.CONFIG, key="volunteers_by_day", width="stretch")
     left, right = st.columns(2)
-    with left:
-        st.plotly_chart(
-            figures.hours_bar(by_kind, "kind", {k: code_label("volunteer_kind", k) for k in by_kind["kind"]},
-                              title=t("volunteers.by_kind.title", lang),
-                              people=t("volunteers.people", lang)),
-            config=charts.CONFIG, key="volunteers_by_kind", width="stretch")
-    with right:
-        st.plotly_chart(
-            figures.hours_bar(by_task, "task", {k: code_label("task", k) for k in by_task["task"]},
-                              title=t("volunteers.by_task.title", lang),
-                              people=t("volunteers.people", lang)),
-            config=charts.CONFIG, key="volunteers_by_task", width="stretch")
+    for place, frame, column, domain, title in (
+            (left, by_kind, "kind", "volunteer_kind", t("volunteers.by_kind.title", lang)),
+            (right, by_task, "task", "task", t("volunteers.by_task.title", lang))):
+        place.plotly_chart(
+            figures.hours_bar(frame, column, {k: code_label(domain, k) for k in frame[column]},
+                              title=title, people=t("volunteers.people", lang)),
+            config=charts.CONFIG, key=f"volunteers_by_{column}", width="stretch")
 
 # -- who carries the load, and who is past a fatigue limit --------------------------------------
 st.subheader(t("volunteers.section.load", lang))
