@@ -256,7 +256,7 @@ def server_memory(store_dir=None) -> dict:
     from playwright.sync_api import sync_playwright
 
     from sitrep.access import sessions
-    from sitrep.briefing import export as briefing
+    from sitrep.briefing import export
     from sitrep.config import MAX_CELLS
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -270,9 +270,9 @@ def server_memory(store_dir=None) -> dict:
         write_xlsx_file(workbook, DELIVERY_HEADER, _delivery, cells_rows)
         out = {}
         # (served as `make run` serves a store with users: a commander signed in sees every page)
-        with briefing.Dashboard(folder / "store", role="commander") as server, sync_playwright() as pw:
+        with export.Dashboard(folder / "store", role="commander") as server, sync_playwright() as pw:
             url = server.wait()
-            browser = pw.chromium.launch(executable_path=briefing.find_chromium(None), args=briefing.BROWSER_ARGS)
+            browser = pw.chromium.launch(executable_path=export.find_chromium(None), args=export.BROWSER_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.add_cookies([{"name": sessions.COOKIE, "value": server.cookie, "url": url}])
             page = context.new_page()
@@ -313,7 +313,7 @@ def briefing_export_times(store_dir=None, runs: int = 3) -> dict[str, float]:
     import sys
     import tempfile
 
-    from sitrep.briefing import export as briefing
+    from sitrep.briefing import export
 
     where = ["--store", str(store_dir)] if store_dir else []
 
@@ -329,7 +329,7 @@ def briefing_export_times(store_dir=None, runs: int = 3) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         cold = [once(tmp) for _ in range(runs)]
-        with briefing.Dashboard(store_dir, open_demo=True) as server:
+        with export.Dashboard(store_dir, open_demo=True) as server:
             url = server.wait()
             once(tmp, "--url", url)
             warm = [once(tmp, "--url", url) for _ in range(runs)]
@@ -351,7 +351,7 @@ def sign_in_timing(runs: int = 15) -> dict:
     from urllib.parse import urlencode
 
     from sitrep.access import auth
-    from sitrep.briefing import export as briefing
+    from sitrep.briefing import export
 
     with tempfile.TemporaryDirectory() as tmp:
         users = Path(tmp) / "users.toml"
@@ -370,7 +370,7 @@ def sign_in_timing(runs: int = 15) -> dict:
                 os.environ.pop("SITREP_USERS", None)
             else:
                 os.environ["SITREP_USERS"] = saved
-        port = briefing.free_port()
+        port = export.free_port()
         url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "SITREP_USERS": str(users)}
         proc = subprocess.Popen([sys.executable, "-m", "sitrep", "serve", "--port", str(port), "--address",
