@@ -58,9 +58,9 @@ def spy(monkeypatch):
     seen: dict[str, list[int]] = {}
     original = fastparse.parse
 
-    def parse(imp, kind, raw, types):
-        staged = original(imp, kind, raw, types)
-        counts = seen.setdefault(kind.name, [0, 0])
+    def parse(rules, ctx, compound, raw, types):
+        staged = original(rules, ctx, compound, raw, types)
+        counts = seen.setdefault(rules.kind.name, [0, 0])
         counts[0] += raw.n
         counts[1] += int(staged.ok.sum())
         return staged
