@@ -369,8 +369,7 @@ class NotBefore(Step):
     def codes(self):
         return (self.code,)
 
-    @staticmethod
-    def violated(later, earlier):
+    def violated(self, later, earlier):
         """For values or arrays of them (NaT compares False)."""
         return later < earlier
 
@@ -508,8 +507,12 @@ class KindRules:
             join(req.reads)
         for columns in behind.values():
             join(columns)
+        # A canonical date-time read vectorised stands in for its cell's parser (a property test
+        # proves them equal) and its required test (it is not blank): so only a column whose
+        # required test is "not blank" (no alternatives) and whose checks all have `holds`.
         instants = {c.name: c for c in self.cells if isinstance(c, Cell) and c.type.instants
-                    and behind[c.name] == [c.name] and all(ch.on_columns for ch in c.checks)}
+                    and behind[c.name] == [c.name] and all(ch.on_columns for ch in c.checks)
+                    and not any(r.alternatives for r in self.required if r.column == c.name)}
         on_columns = tuple(s for s in self.steps if s.on_columns and set(s.reads) <= set(instants))
 
         def columns_of(step):
@@ -549,10 +552,11 @@ class KindRules:
             return None
         return rec
 
-    def all_rules(self) -> tuple:
-        """Every rule of the kind (for the tests that exercise each one on both paths)."""
-        checks = tuple(dict.fromkeys(ch for c in self.cells if isinstance(c, Cell) for ch in c.checks))
-        return (*self.cells, *checks, *self.required, *self.steps, *self.state)
+    def all_rules(self) -> list:
+        """Every rule of the kind, each check once per cell it checks (for the tests that
+        exercise each one on both paths)."""
+        checks = [ch for c in self.cells for ch in (c.checks if isinstance(c, Cell) else (c.range,)) if ch]
+        return [*self.cells, *checks, *self.required, *self.steps, *self.state]
 
 
 def _read(cells, required, raw: dict, ctx: Context) -> tuple[dict, list[str]]:
@@ -611,7 +615,7 @@ def _kind_rules(kind: Kind, extra: _Extra) -> KindRules:
     for column in kind.columns:
         kind_type, domain = column_type(column)
         checks: list[Check] = []
-        if column.range is not None:
+        if column.range is not None and kind_type.parse is not None:
             checks.append(InRange(*column.range))
         if kind_type.dated:
             checks.append(InWindow())
