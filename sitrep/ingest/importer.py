@@ -46,7 +46,7 @@ SHOWN_CHARS = 200  # a rejected cell is kept (value, raw) up to this many charac
 # result keeps only the first rejections for the preview and the report (all are in the table).
 WRITE_BATCH = 5_000
 KEPT_REJECTIONS = 10_000
-REHASH_BATCH = 50_000
+REHASH_BATCH = 20_000  # rows re-hashed and committed at a time (upgrade_identity)
 # Updatable kinds keep every row as an event; their table is the events folded per key.
 EVENTS = {"medicine_requests": "medicine_request_events", "cases": "case_events", "seals": "seal_events"}
 # The tables whose rows name a volunteer (column), resolved to the register's volunteer_id.
@@ -560,6 +560,8 @@ def upgrade_identity(con, compound: str) -> None:
             con.execute(f"update {table} set row_hash = rehashed.digest from rehashed"
                         f" where {table}.rowid = rehashed.row_id")
             con.unregister("rehashed")
+            con.execute("commit")
+            con.execute("begin transaction")
         if kind.name in EVENTS:
             keys = " and ".join(f'x."{k}" is not distinct from e."{k}"' for k in kind.update_key)
             names = ", ".join(f'"{k}"' for k in kind.update_key)
