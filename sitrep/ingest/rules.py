@@ -22,6 +22,7 @@ from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 
@@ -177,9 +178,9 @@ class Step:
     """A rule after the cells, on the row's record: a check across columns or a derived column.
     `reads` and `writes` name the fields it uses (the column-at-a-time path parses the columns
     behind them together); apply returns the record's records (a seal row may make several)."""
-    reads: tuple[str, ...] = ()
-    writes: tuple[str, ...] = ()
-    codes: tuple[str, ...] = ()   # the rejections it gives
+    reads: ClassVar[tuple[str, ...]] = ()
+    writes: ClassVar[tuple[str, ...]] = ()
+    codes: ClassVar[tuple[str, ...]] = ()   # the rejections it gives
     on_columns = False            # the column-at-a-time path may apply it to whole columns (violated)
 
     def apply(self, rec: dict, raw: dict, ctx: Context) -> list[dict]:
@@ -191,8 +192,8 @@ class InRegister(Check, Step):
     """The building named is in the buildings register, and the floor (if any) is one it has.
     A check of an address or building cell, or a step reported on another column (`reported`)."""
     reported: str | None = None
-    reads: tuple[str, ...] = ("building", "floor")
-    codes: tuple[str, ...] = ("unknown_building", "floor_too_high")
+    reads: ClassVar[tuple[str, ...]] = ("building", "floor")
+    codes: ClassVar[tuple[str, ...]] = ("unknown_building", "floor_too_high")
 
     def __call__(self, column, fields, value, ctx):
         self._check(fields, column, value, ctx)
@@ -315,8 +316,8 @@ class Default(Step):
 @dataclass(frozen=True)
 class UnitNumber(Step):
     """A household's unit without 单元 (`1单元` is unit 1)."""
-    reads: tuple[str, ...] = ("unit",)
-    writes: tuple[str, ...] = ("unit",)
+    reads: ClassVar[tuple[str, ...]] = ("unit",)
+    writes: ClassVar[tuple[str, ...]] = ("unit",)
 
     def apply(self, rec, raw, ctx):
         if rec.get("unit") is not None:
@@ -328,8 +329,8 @@ class UnitNumber(Step):
 class ShiftTimes(Step):
     """A shift's start and end as date-times on its date, and its hours; an end before the start
     means the shift ran past midnight."""
-    reads: tuple[str, ...] = ("date", "start", "end")
-    writes: tuple[str, ...] = ("start", "end", "hours")
+    reads: ClassVar[tuple[str, ...]] = ("date", "start", "end")
+    writes: ClassVar[tuple[str, ...]] = ("start", "end", "hours")
 
     def apply(self, rec, raw, ctx):
         start = datetime.combine(rec["date"], rec["start"])
@@ -344,8 +345,8 @@ class ShiftTimes(Step):
 @dataclass(frozen=True)
 class FloorList(Step):
     """A seal row makes one record per floor it names (blank: the whole building, floor None)."""
-    reads: tuple[str, ...] = ("floor_list",)
-    writes: tuple[str, ...] = ("floor",)
+    reads: ClassVar[tuple[str, ...]] = ("floor_list",)
+    writes: ClassVar[tuple[str, ...]] = ("floor",)
 
     def apply(self, rec, raw, ctx):
         floors = rec.pop("floor_list", [None])
