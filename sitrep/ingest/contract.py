@@ -137,8 +137,9 @@ def window_params(today) -> dict:
 class Column:
     name: str          # English column name in the contract and the table
     zh: str            # Chinese header
-    type: str          # parser: text int date time datetime address quantity unit temp
-                       # bool floors volref code:<domain> list:<domain>
+    type: str          # parser (sitrep/ingest/rules.py TYPES): text building room int float date
+                       # time datetime address quantity unit temp bool floors volref
+                       # code:<domain> list:<domain>
     required: bool = False
     aliases: tuple[str, ...] = ()
     range: tuple[float, float] | None = None   # inclusive bounds of a number (int float quantity temp)
@@ -165,11 +166,11 @@ class Kind:
 
 C = Column
 ADDRESS = C("address", "地址", "address", True, personal="address")
-BUILDING_ROOM = (C("building", "楼栋", "text"), C("room", "房号", "text", personal="room"))
+BUILDING_ROOM = (C("building", "楼栋", "building"), C("room", "房号", "room", personal="room"))
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("buildings", "楼栋", (
-        C("building", "楼栋", "text", True),
+        C("building", "楼栋", "building", True),
         C("floors", "层数", "int", True, range=(1, 80)),
         C("units", "单元数", "int", range=(1, 20)),
         C("households_per_floor", "每层户数", "int", range=(1, 50)),
@@ -179,9 +180,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         C("depth_m", "深", "float", range=(0, 1_000)),
     ), update_key=("building",), register=True),
     Kind("households", "住户", (
-        C("building", "楼栋", "text", True),
+        C("building", "楼栋", "building", True),
         C("unit", "单元", "text"),
-        C("room", "房号", "text", True, personal="room"),
+        C("room", "房号", "room", True, personal="room"),
         C("residents", "人数", "int", range=(0, 50)),
         C("vulnerable", "重点人群", "list:vulnerable"),
         C("phone", "联系电话", "text", personal="phone"),
@@ -202,7 +203,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         C("start", "开始", "time", True),
         C("end", "结束", "time", True),
         C("task", "任务", "code:task", True),
-        C("building", "楼栋", "text"),
+        C("building", "楼栋", "building"),
     )),
     Kind("deliveries", "配送记录", (
         C("delivered_at", "送达时间", "datetime", True),
@@ -245,7 +246,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         C("outcome_on", "转归日期", "date"),
     ), update_key=("case_id",)),
     Kind("seals", "封控记录", (
-        C("building", "楼栋", "text", True),
+        C("building", "楼栋", "building", True),
         C("floors", "楼层", "floors"),
         C("sealed_from", "开始", "date", True),
         C("sealed_until", "结束", "date"),
