@@ -6,76 +6,48 @@ import streamlit as st
 
 from sitrep import config
 from sitrep.access import audit
-from sitrep.app import filters, ui
+from sitrep.app import briefing_text as text
+from sitrep.app import cards, filters, ui
+from sitrep.app.figures import briefing as figures
+from sitrep.app.figures import charts
 from sitrep.app.figures.colors import CASE, REQUEST_STATUS, SERIES
-from sitrep.briefing import export as briefing
-from sitrep.briefing import figures
+from sitrep.briefing import export
 from sitrep.i18n import t
+
+COLUMN_WIDTH = 480   # the page's column in a browser: a phone's width and a margin
 
 f = filters.current()
 lang = f.lang
 recent = f.params(window="recent")        # the 14 days ending on the as-of date
 daily = ui.query("overview_daily", **recent, fever_c=config.FEVER_C, **config.medicine_params())
 medicine = ui.query("medicine_status_daily", **recent, **config.medicine_params())
-actions = ui.query("briefing_needs_action", **f.params(as_of=True), **config.medicine_params(),
+actions = ui.query("needs_action_by_rule_building", **f.params(as_of=True), **config.medicine_params(),
                    gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE)
 now = config.local_now()
-freshness = ui.query("data_freshness", compound=f.compound, now=now.replace(second=0),
-                     stale_hours=config.STALE_HOURS)
-
-# (column, catalog key, decimals, an increase is bad): the overview's numbers, short labels
-# and whole numbers so that four cards fit across a phone
-KPI_GROUPS = [
-    ("briefing.group.seals",
-     [("households", "briefing.kpi.households", 0, False),
-      ("sealed_buildings", "briefing.kpi.sealed_buildings", 0, True),
-      ("sealed_floors", "briefing.kpi.sealed_floors", 0, True),
-      ("sealed_households", "briefing.kpi.sealed_households", 0, True)]),
-    ("briefing.group.health",
-     [("confirmed_total", "briefing.kpi.confirmed_total", 0, True),
-      ("suspected", "briefing.kpi.suspected", 0, True),
-      ("fever", "briefing.kpi.fever", 0, True),
-      ("households_screened", "briefing.kpi.households_screened", 0, False)]),
-    ("briefing.group.supply",
-     [("deliveries", "briefing.kpi.deliveries", 0, False),
-      ("kg", "briefing.kpi.kg", 0, False),
-      ("volunteers_on_duty", "briefing.kpi.volunteers_on_duty", 0, False),
-      ("volunteer_hours", "briefing.kpi.volunteer_hours", 0, False)]),
-    ("briefing.group.medicine",
-     [("medicine_open", "briefing.kpi.medicine_open", 0, True),
-      ("medicine_overdue", "briefing.kpi.medicine_overdue", 0, True),
-      ("trips", "briefing.kpi.trips", 0, False)]),
-]
+freshness = ui.query("data_freshness", compound=f.compound, **config.freshness_params(now))
 
 # -- what and when: printed on the image itself (the export has no sidebar) -----------------
-with st.container(width=briefing.COLUMN_WIDTH):
+with st.container(width=COLUMN_WIDTH):
     st.title(t("briefing.title", lang, compound=f.compound))
     st.subheader(t("briefing.as_of", lang, as_of=f.as_of.isoformat()))
-    st.markdown(f"**{t('briefing.scope_line', lang, scope=briefing.scope(f))}**")
-    st.caption(t("briefing.generated", lang, compound=f.compound, scope=briefing.scope(f),
+    st.markdown(f"**{t('briefing.scope_line', lang, scope=text.scope(f))}**")
+    st.caption(t("briefing.generated", lang, compound=f.compound, scope=text.scope(f),
                  generated=now.strftime("%Y-%m-%d %H:%M")))
-    imported, stale = briefing.freshness_lines(freshness, lang)
+    imported, stale = text.freshness_lines(freshness, lang)
     st.caption("  \n".join(imported))
     if stale:
         st.warning(stale, icon=":material/schedule:")
 
     # -- the overview's numbers, with the change since the day before ----------------------
-    today, yesterday = daily.iloc[-1], daily.iloc[-2]
-    for group_key, cards in KPI_GROUPS:
-        st.markdown(f"**{t(group_key, lang)}**")
-        with st.container(horizontal=True, gap=None):   # four across a phone
-            for name, key, decimals, worse_up in cards:
-                value = round(float(today[name]), decimals)
-                delta = round(value - round(float(yesterday[name]), decimals), decimals)
-                st.metric(t(key, lang), f"{value:,.{decimals}f}",
-                          delta=f"{delta:,.{decimals}f}" if delta else None,
-                          delta_color="inverse" if worse_up else "normal",
-                          width=briefing.METRIC_WIDTH)
+    for group in cards.OVERVIEW:   # short labels, whole numbers: four cards across a phone
+        st.markdown(f"**{cards.heading(group, lang, cards.PHONE)}**")
+        with cards.row(cards.PHONE):
+            cards.changes(group.cards, daily, lang, display=cards.PHONE)
     st.caption(t("briefing.delta_note", lang))
 
     # -- needs action today: how many and where, never who ---------------------------------
     st.subheader(t("briefing.actions", lang))
-    items = briefing.action_items(actions, lang, briefing.scope(f))
+    items = text.action_items(actions, lang, text.scope(f))
     if items:
         st.markdown("\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)))
     else:
@@ -83,8 +55,8 @@ with st.container(width=briefing.COLUMN_WIDTH):
 
     # -- four small trends over the 14 days ending on the as-of date -----------------------
     st.subheader(t("briefing.trends", lang, days=config.TREND_DAYS))
-    S = figures.Series
-    charts = [
+    S = charts.Series
+    trends = [
         ("cases", daily, [S("fever", t("briefing.series.fever", lang), CASE["fever"]),
                           S("suspected", t("briefing.series.suspected", lang), CASE["suspected"])]),
         ("deliveries", daily, [S("deliveries", t("briefing.kpi.deliveries", lang), SERIES["deliveries"])]),
@@ -95,7 +67,7 @@ with st.container(width=briefing.COLUMN_WIDTH):
           S("delivered", t("briefing.series.medicine_delivered", lang),
             REQUEST_STATUS["delivered"])]),
     ]
-    for name, frame, series in charts:
+    for name, frame, series in trends:
         title = t(f"briefing.chart.{name}", lang)
         if not frame[[s.column for s in series]].to_numpy().any():   # nothing in 14 days
             st.markdown(f"**{title}**")
@@ -107,7 +79,7 @@ with st.container(width=briefing.COLUMN_WIDTH):
 
 # -- the export: never part of the image it makes (the export opens the page embedded) -----
 if not st.context.is_embedded:
-    with st.container(width=briefing.COLUMN_WIDTH, border=True):
+    with st.container(width=COLUMN_WIDTH, border=True):
         st.markdown(f"**{t('briefing.export.title', lang)}**")
         st.caption(t("briefing.export.help", lang))
         wanted = (f.compound, f.as_of.isoformat(), tuple(f.buildings), lang)
@@ -115,15 +87,15 @@ if not st.context.is_embedded:
                      icon=":material/image:"):
             try:
                 with st.spinner(t("briefing.export.button", lang)):
-                    made = briefing.export_here(f)
-            except briefing.ExportError as err:   # the details go to the server's log
+                    made = export.export_here(f)
+            except export.ExportError as err:   # the details go to the server's log
                 ui.log.warning("briefing export failed: %s", err)
                 st.error(t("briefing.export.failed", lang, error=str(err).splitlines()[0]))
             else:
                 st.session_state["briefing_files"] = (wanted, made)
                 who = st.session_state.get("_user") or "demo"
                 audit.record("briefing", who, "png+pdf (page)",
-                             briefing.filters_record(f.as_of, f.buildings, lang, f.compound))
+                             export.filters_record(f.as_of, f.buildings, lang, f.compound))
         files = st.session_state.get("briefing_files")
         if files and files[0] == wanted:
             made = files[1]
@@ -136,5 +108,5 @@ if not st.context.is_embedded:
                                        file_name=f"{stem}.{kind}", mime=mime, key=f"briefing_{kind}",
                                        icon=":material/download:", on_click=audit.record,
                                        args=("download", st.session_state.get("_user") or "demo",
-                                             f"{stem}.{kind}", briefing.filters_record(
+                                             f"{stem}.{kind}", export.filters_record(
                                                  f.as_of, f.buildings, lang, f.compound)))

@@ -76,8 +76,7 @@ if files:
 
 # -- 2. data freshness ---------------------------------------------------------------------
 st.subheader(t("import.freshness", lang))
-fresh = ui.query("data_freshness", compound=f.compound, now=config.local_now().replace(second=0),
-                 stale_hours=config.STALE_HOURS)
+fresh = ui.query("data_freshness", compound=f.compound, **config.freshness_params())
 fresh["kind_label"] = [t(f"kind.{k}", lang) for k in fresh["kind"]]
 fresh["stale_label"] = [t("import.stale" if s else "import.fresh", lang) for s in fresh["is_stale"]]
 ui.table(fresh, "import_freshness", lang, columns={

@@ -4,7 +4,7 @@ the compound's one vehicle was (trips by purpose, hours out, the as-of day's tim
 import streamlit as st
 
 from sitrep import config
-from sitrep.app import filters, privacy, ui
+from sitrep.app import cards, filters, privacy, ui
 from sitrep.app.figures import charts, colors
 from sitrep.app.figures import deliveries as figures
 from sitrep.i18n import label, t
@@ -17,7 +17,6 @@ ui.heading(f, "page.deliveries")
 on_day = f.params(as_of=True)
 in_range = f.params(window="range")
 gap_hours = config.DELIVERY_GAP_HOURS
-personal = privacy.may_see_personal()   # a room column's label says what it holds
 summary = ui.query("deliveries_day_summary", **on_day, gap_hours=gap_hours).iloc[0]
 split = ui.query("deliveries_by_day_category_source", **in_range)
 gap_buildings = ui.query("deliveries_gap_by_building", **on_day, gap_hours=gap_hours)
@@ -40,20 +39,18 @@ def coded(domain: str, codes) -> dict[str, str]:
 
 # -- the as-of day ---------------------------------------------------------------------------
 minutes_out = round(summary["hours_out"] * 60)
-with st.container(horizontal=True, gap="small"):
-    st.metric(t("deliveries.kpi.deliveries", lang), f"{summary['deliveries']:,}",
-              help=t("deliveries.kpi.deliveries_help", lang), width=140)
-    st.metric(t("deliveries.kpi.kg", lang), f"{summary['kg']:,.1f}",
-              help=t("deliveries.kpi.kg_help", lang), width=140)
-    st.metric(t("deliveries.kpi.not_reached", lang, hours=gap_hours), f"{len(gap_households):,}",
-              help=t("deliveries.kpi.not_reached_help", lang, hours=gap_hours), width=140)
-    st.metric(t("deliveries.kpi.trips", lang), f"{summary['trips']:,}",
-              help=t("deliveries.kpi.trips_help", lang), width=140)
-    st.metric(t("deliveries.kpi.hours_out", lang), f"{summary['hours_out']:.1f}",
-              help=t("deliveries.kpi.hours_out_help", lang, hours=minutes_out // 60,
-                     minutes=minutes_out % 60), width=140)
-    st.metric(t("deliveries.kpi.first_out", lang), clock(summary["first_departed_at"]), width=140)
-    st.metric(t("deliveries.kpi.last_back", lang), clock(summary["last_returned_at"]), width=140)
+with cards.row():
+    cards.value(t("deliveries.kpi.deliveries", lang), summary["deliveries"],
+                help=t("deliveries.kpi.deliveries_help", lang))
+    cards.value(t("deliveries.kpi.kg", lang), summary["kg"], "{:,.1f}", help=t("deliveries.kpi.kg_help", lang))
+    cards.value(t("deliveries.kpi.not_reached", lang, hours=gap_hours), len(gap_households),
+                help=t("deliveries.kpi.not_reached_help", lang, hours=gap_hours))
+    cards.value(t("deliveries.kpi.trips", lang), summary["trips"], help=t("deliveries.kpi.trips_help", lang))
+    cards.value(t("deliveries.kpi.hours_out", lang), summary["hours_out"], "{:.1f}",
+                help=t("deliveries.kpi.hours_out_help", lang, hours=minutes_out // 60,
+                       minutes=minutes_out % 60))
+    cards.value(t("deliveries.kpi.first_out", lang), clock(summary["first_departed_at"]))
+    cards.value(t("deliveries.kpi.last_back", lang), clock(summary["last_returned_at"]))
 if summary["trips_not_returned"]:
     st.caption(t("deliveries.kpi.not_returned", lang, n=summary["trips_not_returned"]))
 
@@ -96,14 +93,14 @@ with st.container(border=True):
         if gap_households.empty:
             st.success(t("deliveries.gap_none", lang, hours=gap_hours))
         else:
-            shown = privacy.mask_frame(gap_households, lang, rooms={"room": ("building", "floor")})
+            shown = gap_households.copy()
             shown["unit"] = shown["unit"].fillna("")
             shown["last_delivered_at"] = [
                 v.strftime("%Y-%m-%d %H:%M") if v == v else t("deliveries.never", lang)
                 for v in shown["last_delivered_at"]]
             shown["hours_since_delivery"] = [f"{h:.1f}" if h == h else "—" for h in shown["hours_since_delivery"]]
             ui.table(shown, "deliveries_gap", lang, height=min(38 + 35 * len(shown), 360), columns={
-                "room": t("deliveries.col.where_unmasked" if personal else "deliveries.col.where", lang),
+                "room": privacy.room_label(lang),
                 "unit": t("deliveries.col.unit", lang),
                 "last_delivered_at": t("deliveries.col.last_delivery", lang),
                 "hours_since_delivery": t("deliveries.col.hours_since", lang),
@@ -136,13 +133,8 @@ with st.container(border=True):
         st.markdown(f"**{t('deliveries.chart.gantt', lang, as_of=f.as_of.isoformat())}**")
         ui.empty(lang)
     else:
-        shown = privacy.mask_frame(trips, lang, names=["driver"])
-        has_room = shown["room"].notna()  # a trip without an address has no room to mask
-        shown["room"] = shown["room"].astype(object)
-        if has_room.any():
-            shown.loc[has_room, "room"] = privacy.mask_frame(
-                shown[has_room], lang, rooms={"room": ("building", "floor")})["room"]
-        shown["room"] = shown["room"].fillna(t("deliveries.no_address", lang))
+        shown = trips.copy()
+        shown["room"] = shown["room"].astype(object).fillna(t("deliveries.no_address", lang))
         shown["purpose"] = [purpose_labels[p] for p in shown["purpose"]]
         shown["departed"] = shown["departed_at"].map(clock)
         shown["returned"] = [clock(r) if ok else t("deliveries.not_returned", lang)
@@ -163,7 +155,8 @@ with st.container(border=True):
             "returned": t("deliveries.col.returned", lang),
             "purpose": t("deliveries.col.purpose", lang),
             "destination": t("deliveries.col.destination", lang),
-            "room": t("deliveries.col.address_unmasked" if personal else "deliveries.col.address", lang),
+            "room": t("deliveries.col.address_unmasked" if privacy.may_see_personal()
+                      else "deliveries.col.address", lang),
             "minutes_out": t("deliveries.col.minutes", lang),
             "driver": t("deliveries.col.driver", lang),
         })

@@ -4,10 +4,9 @@ trend range, and the picture by building and by condition."""
 import streamlit as st
 
 from sitrep import config
-from sitrep.app import filters, ui
+from sitrep.app import cards, filters, ui
 from sitrep.app.figures import charts
 from sitrep.app.figures import medicine as figures
-from sitrep.app.privacy import mask_frame
 from sitrep.i18n import label, t
 
 f = filters.current()
@@ -41,21 +40,17 @@ def urgency_label(code) -> str:
 
 
 # -- where requests stood at 24:00 -----------------------------------------------------------
-# (column, catalog key, an increase is bad; None: neither good nor bad)
-CARDS = [("open", "medicine.kpi.open", True), ("in_progress", "medicine.kpi.in_progress", True),
-         ("overdue", "medicine.kpi.overdue", True), ("requested", "medicine.kpi.requested", None),
-         ("delivered", "medicine.kpi.delivered", False),
-         ("delivered_total", "medicine.kpi.delivered_total", False),
-         ("cancelled_total", "medicine.kpi.cancelled_total", True)]
-today, yesterday = status.iloc[-1], status.iloc[-2]
+# an increase is bad (True), good (False), neither (None); the change is signed: +3
+CARDS = [cards.Card(c, k, worse_up=worse, change_fmt="{:+,.0f}") for c, k, worse in (
+    ("open", "medicine.kpi.open", True), ("in_progress", "medicine.kpi.in_progress", True),
+    ("overdue", "medicine.kpi.overdue", True), ("requested", "medicine.kpi.requested", None),
+    ("delivered", "medicine.kpi.delivered", False),
+    ("delivered_total", "medicine.kpi.delivered_total", False),
+    ("cancelled_total", "medicine.kpi.cancelled_total", True))]
 with st.container(border=True):
     st.subheader(t("medicine.section.status", lang, as_of=as_of))
-    with st.container(horizontal=True, gap="small"):
-        for name, key, worse_up in CARDS:
-            delta = int(today[name] - yesterday[name])
-            st.metric(t(key, lang), f"{int(today[name]):,}", delta=f"{delta:+,}" if delta else None,
-                      delta_color="off" if worse_up is None else "inverse" if worse_up else "normal",
-                      help=t("medicine.delta_help", lang), width=140)
+    with cards.row():
+        cards.changes(CARDS, status, lang)
     st.caption(t("medicine.status_rule", lang))
 
 # -- overdue now, oldest first ---------------------------------------------------------------
@@ -65,8 +60,7 @@ with st.container(border=True):
     if overdue.empty:
         st.success(t("medicine.no_overdue", lang, as_of=as_of))
     else:
-        shown = show_codes(mask_frame(overdue, lang, rooms={"room": ("building", "floor")}),
-                           urgency="urgency", status="status")
+        shown = show_codes(overdue, urgency="urgency", status="status")
         ui.table(shown, "medicine_overdue", lang, columns={
             "request_id": t("medicine.col.request_id", lang),
             "room": t("medicine.col.location", lang),

@@ -5,7 +5,7 @@ chart and an alert for buildings whose fever rises above their own recent baseli
 import streamlit as st
 
 from sitrep import config
-from sitrep.app import filters, ui
+from sitrep.app import cards, filters, ui
 from sitrep.app.figures import charts
 from sitrep.app.figures import screening as fig
 from sitrep.app.figures.colors import CASE, PALETTE, STATUS
@@ -29,22 +29,14 @@ alerts = ui.query("screening_fever_alert_by_building", **f.params(as_of=True),
 key_dates = ui.query("screening_key_dates", **f.params(window="range"))
 
 # -- the as-of day ---------------------------------------------------------------------
-today, yesterday = today_frame.iloc[-1], today_frame.iloc[-2]
-CARDS = [  # (column, catalog key, format, an increase is bad)
-    ("households_screened", "screening.metric.households_screened", "{:,.0f}", False),
-    ("coverage_pct", "screening.metric.coverage", "{:.1f}%", False),
-    ("fever", "screening.metric.fever", "{:,.0f}", True),
-    ("suspected", "screening.metric.suspected", "{:,.0f}", True),
-    ("confirmed_total", "screening.metric.confirmed_total", "{:,.0f}", True),
-]
-with st.container(horizontal=True, gap="small"):
-    for column, key, fmt, worse_up in CARDS:
-        value, change = today[column], today[column] - yesterday[column]
-        st.metric(t(key, lang), fmt.format(value) if value == value else "—",
-                  delta=fmt.format(change) if change == change and change else None,
-                  delta_color="inverse" if worse_up else "normal",
-                  help=t("screening.metric.coverage_help" if column == "coverage_pct"
-                         else "screening.metric.help", lang), width=140)
+CARDS = [cards.Card("households_screened", "screening.metric.households_screened"),
+         cards.Card("coverage_pct", "screening.metric.coverage", "{:.1f}%",
+                    help="screening.metric.coverage_help"),
+         cards.Card("fever", "screening.metric.fever", worse_up=True),
+         cards.Card("suspected", "screening.metric.suspected", worse_up=True),
+         cards.Card("confirmed_total", "screening.metric.confirmed_total", worse_up=True)]
+with cards.row():
+    cards.changes(CARDS, today_frame, lang, help="screening.metric.help")
 
 # -- the fever alert -------------------------------------------------------------------
 rule = config.FEVER_ALERT
@@ -71,7 +63,7 @@ def mark_label(kind: str, items: int, buildings: str) -> str:
 
 
 marks = fig.marks(key_dates, mark_label)
-S = fig.Series
+S = charts.Series
 ma_label = t("screening.series.fever_ma", lang, days=MA_DAYS)
 has_screenings = daily["households_screened"].sum() > 0
 has_cases = daily[["suspected_new", "confirmed_new", "ruled_out", "suspected"]].to_numpy().sum() > 0

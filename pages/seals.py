@@ -3,7 +3,8 @@ with a slider), who lives on a floor, where the buildings stand, and how the sea
 import streamlit as st
 
 from sitrep import config
-from sitrep.app import filters, privacy, ui
+from sitrep.app import cards, filters, privacy, ui
+from sitrep.app import seals_drill as drill
 from sitrep.app.figures import charts
 from sitrep.app.figures import seals as figures
 from sitrep.i18n import t
@@ -26,35 +27,31 @@ else:
 floors = ui.query("seals_floor_state", **f.params(as_of=True, day=day))
 today = ui.query("seals_daily", **f.params(window="change", day=day))
 plan = ui.query("seals_building_state", **f.params(as_of=True, day=day))
+CARDS = [cards.Card(c, k, worse_up=True) for c, k in (
+    ("sealed_buildings", "kpi.sealed_buildings"), ("sealed_floors", "kpi.sealed_floors"),
+    ("sealed_households", "kpi.sealed_households"), ("case_floors", "seals.case_floors"))]
 
 
 def pick_cell():
     """A click on the grid chooses the drill-down cell (the selectbox below shows it)."""
-    cell = figures.picked_cell(st.session_state.get("seals_grid"))
+    cell = drill.picked_cell(st.session_state.get("seals_grid"))
     if cell:
         st.session_state["seals_cell"] = cell
 
 
 def pick_building():
     """A building picked on the site plan becomes the global building filter and the drill-down."""
-    building = figures.picked_building(st.session_state.get("seals_plan"))
+    building = drill.picked_building(st.session_state.get("seals_plan"))
     if building:
         st.session_state["building"] = [building]
-        st.session_state["seals_cell"] = figures.cell_key(building)
+        st.session_state["seals_cell"] = drill.cell_key(building)
 
 
 if floors.empty:
     ui.empty(lang)
 else:
-    now, before = today.iloc[-1], today.iloc[-2]
-    with st.container(horizontal=True, gap="small"):
-        for name, key in (("sealed_buildings", "kpi.sealed_buildings"),
-                          ("sealed_floors", "kpi.sealed_floors"),
-                          ("sealed_households", "kpi.sealed_households"),
-                          ("case_floors", "seals.case_floors")):
-            delta = int(now[name] - before[name])
-            st.metric(t(key, lang), f"{int(now[name]):,}", delta=f"{delta:,}" if delta else None,
-                      delta_color="inverse", help=t("seals.delta_help", lang), width=140)
+    with cards.row():
+        cards.changes(CARDS, today, lang)
 
     grid_col, plan_col = st.columns([3, 2], gap="medium")
     with grid_col:
@@ -71,23 +68,23 @@ else:
 
     # Drill-down: a building or one floor; the grid and the plan choose it, or pick it here.
     st.subheader(t("seals.drill_title", lang))
-    options = figures.cell_options(floors)
+    options = drill.cell_options(floors)
     if st.session_state.get("seals_cell") not in options:
         st.session_state["seals_cell"] = None
     cell = st.selectbox(t("seals.cell", lang), options, index=None, key="seals_cell",
-                        format_func=lambda key: figures.cell_label(key, lang),
+                        format_func=lambda key: drill.cell_label(key, lang),
                         placeholder=t("seals.cell_placeholder", lang))
     if cell:
-        building, floor = figures.parse_cell(cell)
+        building, floor = drill.parse_cell(cell)
         households = ui.query("seals_floor_households", compound=f.compound, building=building,
                               floor=floor, as_of=day, fever_c=config.FEVER_C)
-        summary = figures.cell_summary(cell, floors, plan)
-        st.caption(t("seals.drill_caption", lang, cell=figures.cell_label(cell, lang),
+        summary = drill.cell_summary(cell, floors, plan)
+        st.caption(t("seals.drill_caption", lang, cell=drill.cell_label(cell, lang),
                      state=t(f"seals.state.{summary['seal_state']}", lang),
                      households=int(summary["households"]), sealed=int(summary["sealed_households"]),
                      cases=int(summary["cases"]), day=day.isoformat())
                    + ("" if privacy.may_see_personal() else " " + t("seals.rooms_hidden", lang)))
-        shown, columns = figures.households_table(households, lang)
+        shown, columns = drill.households_table(households, lang)
         ui.table(shown, "seals_households", lang, columns=columns, height=300)
 
     # How the seals ran over the trend range.

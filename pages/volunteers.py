@@ -4,7 +4,7 @@ every building's door was guarded, and how many hours were worked inside sealed 
 import streamlit as st
 
 from sitrep import config
-from sitrep.app import filters, privacy, ui
+from sitrep.app import cards, filters, ui
 from sitrep.app.figures import charts
 from sitrep.app.figures import volunteers as figures
 from sitrep.i18n import label, t
@@ -19,8 +19,6 @@ ui.heading(f, "page.volunteers")
 as_of = f.as_of.isoformat()
 span = f.params(window="range")
 dates = {"date_from": f.date_from.isoformat(), "date_to": f.date_to.isoformat()}
-fatigue_limits = {"day_hours": config.FATIGUE["day_hours"], "days": config.FATIGUE["days_without_rest"],
-                  "week_hours": config.FATIGUE["week_hours"]}
 
 daily = ui.query("volunteers_daily", **f.params(window="change"))
 fatigue = ui.query("volunteers_fatigue", **f.params(as_of=True), **config.FATIGUE)
@@ -37,10 +35,9 @@ def code_label(domain: str, code: str) -> str:
 
 
 def labelled(frame, **domains):
-    """The frame with its coded columns shown in the active language and names masked."""
-    shown = frame.assign(**{col: frame[col].map(lambda c, d=domain: code_label(d, c))
-                            for col, domain in domains.items()})
-    return privacy.mask_frame(shown, lang, names=["name"]) if "name" in shown else shown
+    """The frame with its coded columns shown in the active language."""
+    return frame.assign(**{col: frame[col].map(lambda c, d=domain: code_label(d, c))
+                           for col, domain in domains.items()})
 
 
 def col(name: str, **values) -> str:
@@ -48,19 +45,13 @@ def col(name: str, **values) -> str:
 
 
 # -- the cards: the as-of date, with the change since the day before ---------------------------
-today, yesterday = daily.iloc[-1], daily.iloc[-2]
-with st.container(horizontal=True, gap="small"):
-    for name, key, fmt in (("volunteers_on_duty", "volunteers.kpi.on_duty", "{:,.0f}"),
-                           ("hours", "volunteers.kpi.hours", "{:,.1f}")):
-        delta = today[name] - yesterday[name]
-        st.metric(t(key, lang), fmt.format(today[name]), delta=fmt.format(delta) if delta else None,
-                  help=t("volunteers.delta_help", lang), width=140)
-    st.metric(t("volunteers.kpi.fatigued", lang), f"{len(fatigue):,}",
-              help=t("volunteers.kpi.fatigued_help", lang, **fatigue_limits), width=140)
-    delta = int(today["guard_gaps"] - yesterday["guard_gaps"])
-    st.metric(t("volunteers.kpi.guard_gaps", lang), f"{int(today['guard_gaps']):,}",
-              delta=f"{delta:,}" if delta else None, delta_color="inverse",
-              help=t("volunteers.kpi.guard_gaps_help", lang), width=140)
+with cards.row():
+    cards.changes([cards.Card("volunteers_on_duty", "volunteers.kpi.on_duty"),
+                   cards.Card("hours", "volunteers.kpi.hours", "{:,.1f}")], daily, lang)
+    cards.value(t("volunteers.kpi.fatigued", lang), len(fatigue),
+                help=t("volunteers.kpi.fatigued_help", lang, **config.FATIGUE))
+    cards.changes([cards.Card("guard_gaps", "volunteers.kpi.guard_gaps", worse_up=True,
+                              help="volunteers.kpi.guard_gaps_help")], daily, lang)
 st.caption(t("volunteers.kpi_caption", lang, as_of=as_of))
 
 # -- where the hours went: by day and group, by kind, by task (the trend range) ----------------
@@ -76,18 +67,13 @@ else:
                              people=t("volunteers.people", lang), span=(f.date_from, f.date_to)),
         config=charts.CONFIG, key="volunteers_by_day", width="stretch")
     left, right = st.columns(2)
-    with left:
-        st.plotly_chart(
-            figures.hours_bar(by_kind, "kind", {k: code_label("volunteer_kind", k) for k in by_kind["kind"]},
-                              title=t("volunteers.by_kind.title", lang),
-                              people=t("volunteers.people", lang)),
-            config=charts.CONFIG, key="volunteers_by_kind", width="stretch")
-    with right:
-        st.plotly_chart(
-            figures.hours_bar(by_task, "task", {k: code_label("task", k) for k in by_task["task"]},
-                              title=t("volunteers.by_task.title", lang),
-                              people=t("volunteers.people", lang)),
-            config=charts.CONFIG, key="volunteers_by_task", width="stretch")
+    for place, frame, column, domain, title in (
+            (left, by_kind, "kind", "volunteer_kind", t("volunteers.by_kind.title", lang)),
+            (right, by_task, "task", "task", t("volunteers.by_task.title", lang))):
+        place.plotly_chart(
+            figures.hours_bar(frame, column, {k: code_label(domain, k) for k in frame[column]},
+                              title=title, people=t("volunteers.people", lang)),
+            config=charts.CONFIG, key=f"volunteers_by_{column}", width="stretch")
 
 # -- who carries the load, and who is past a fatigue limit --------------------------------------
 st.subheader(t("volunteers.section.load", lang))
@@ -98,13 +84,11 @@ ui.table(labelled(top, group="group", kind="volunteer_kind"), "volunteers_top", 
     "group": col("group"), "kind": col("kind")})
 
 st.markdown(f"**{t('volunteers.fatigue.title', lang, as_of=as_of)}**")
-st.caption(t("volunteers.fatigue.caption", lang, **fatigue_limits))
+st.caption(t("volunteers.fatigue.caption", lang, **config.FATIGUE))
 if fatigue.empty:
     st.success(t("volunteers.fatigue.none", lang, as_of=as_of))
 else:
-    limits = {"is_long_day": col("is_long_day", day_hours=fatigue_limits["day_hours"]),
-              "is_without_rest": col("is_without_rest", days=fatigue_limits["days"]),
-              "is_long_week": col("is_long_week", week_hours=fatigue_limits["week_hours"])}
+    limits = {flag: col(flag, **config.FATIGUE) for flag in ("is_long_day", "is_without_rest", "is_long_week")}
     passed = [" · ".join(text for flag, text in limits.items() if row[flag]) for _, row in fatigue.iterrows()]
     ui.table(labelled(fatigue, group="group").assign(limits=passed), "volunteers_fatigue", lang, columns={
         "volunteer_id": col("volunteer_id"), "name": col("name"), "limits": col("limits"),
@@ -118,9 +102,9 @@ if guard.empty:
     ui.empty(lang)
 else:
     gaps = guard[~guard["is_covered"]]
-    with st.container(horizontal=True, gap="small"):
-        st.metric(t("volunteers.guard.gaps", lang), f"{len(gaps):,}", width=140)
-        st.metric(t("volunteers.guard.checked", lang), f"{len(guard):,}", width=140)
+    with cards.row():
+        cards.value(t("volunteers.guard.gaps", lang), len(gaps))
+        cards.value(t("volunteers.guard.checked", lang), len(guard))
     st.plotly_chart(
         figures.coverage(guard, title=t("volunteers.guard.title", lang),
                          shifts=t("volunteers.guard.shifts", lang)),

@@ -4,7 +4,7 @@
 --   ($as_of + 1 day) - $gap_hours hours; never-reached households first, then the longest gap.
 -- Parameters: $compound, $buildings (empty list = all), $as_of, $gap_hours.
 -- Sealed, matched and reached as the shared rule delivery_gap has them (queries/rules/).
--- `room` is personal: pages mask it to building · floor.
+-- `room` is personal: ui.query masks it to building · floor (the contract's mark).
 with
 
 gap as (

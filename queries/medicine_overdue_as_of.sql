@@ -2,8 +2,8 @@
 -- Overdue as the shared rule medicine_request_states has it (queries/rules/): unfinished at
 -- 24:00 of $as_of (not delivered by then, not cancelled) and due (requested_at + its target)
 -- before then. status is the request's status then (open or in progress).
--- Grain: one row per overdue request. The patient is not selected; the room is returned
--- for the page to mask (building · floor).
+-- Grain: one row per overdue request. The patient is not selected; the room is personal:
+-- ui.query masks it to building · floor (the contract's mark).
 -- Parameters: $compound, $buildings (empty list = all), $as_of, $urgent_hours, $normal_hours.
 with
 

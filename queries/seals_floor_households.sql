@@ -3,7 +3,7 @@
 -- Grain: one row per household of $building on $floor ($floor null = every floor).
 -- Parameters: $compound, $building (the building drilled into), $floor, $as_of,
 --   $fever_c (fever threshold).
--- room is returned for the page to mask (shown as building · floor); phones are not selected.
+-- room is personal: ui.query masks it to building · floor; phones are not selected.
 -- The shared rules (queries/rules/): a delivery or screening is a household's by
 -- is_same_household (household_records), counted up to the end of $as_of; the seal state by
 -- seal_floors, as in seals_floor_state.

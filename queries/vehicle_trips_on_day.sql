@@ -2,7 +2,7 @@
 -- Grain: one row per trip that departed on $as_of, in departure order.
 -- Parameters: $compound, $buildings (empty list = all), $as_of.
 -- `driver` is the driver's name from the volunteer register (as typed when it matches no
--- volunteer); `room` is personal. Pages mask both. A trip without a return time is shown as
+-- volunteer); `room` is personal. ui.query masks both. A trip without a return time is shown as
 -- out until the end of the day (`ends_at`), flagged by `is_returned`.
 -- Which trips count is the shared rule trips_in_scope (queries/rules/): with a building
 -- filter, only a trip whose address is in one of the buildings.

@@ -8,8 +8,8 @@
 -- The limits as the shared rule volunteer_fatigue has them (queries/rules/): a rest day is a
 -- day without any shift; with a building filter, only the hours and days worked there count.
 -- A volunteer is the register's volunteer_id, or the name as typed when it did not resolve
--- (volunteer_id null, group and kind 'unresolved': shifts_in_scope). `name` is personal: the
--- page masks it.
+-- (volunteer_id null, group and kind 'unresolved': shifts_in_scope). `name` is personal: ui.query
+-- masks it (the contract's mark).
 with
 
 assessed as (

@@ -4,7 +4,7 @@
 -- A volunteer is the register's volunteer_id, or the name as typed when it did not resolve
 -- (volunteer_id null, group and kind 'unresolved'); with a building filter, only shifts
 -- naming one of its buildings count: the shared rule shifts_in_scope (queries/rules/).
--- `name` is personal: the page masks it.
+-- `name` is personal (the contract says so): ui.query masks it.
 with
 
 shifts as (

@@ -43,6 +43,12 @@ def medicine_params() -> dict:
             "normal_hours": MEDICINE_TARGET_HOURS["normal"]}
 
 
+def freshness_params(now=None) -> dict:
+    """data_freshness's parameters: now (to the minute, so results cache for a minute) and the
+    stale limit."""
+    return {"now": (now or local_now()).replace(second=0), "stale_hours": STALE_HOURS}
+
+
 def local_now():
     """Now in the compound's time zone, as a naive datetime (how times are stored)."""
     from datetime import datetime

@@ -16,7 +16,7 @@ import zlib
 import pytest
 
 from sitrep.access.audit import audit_path
-from sitrep.briefing import export as briefing
+from sitrep.briefing import export
 
 from .conftest import REPO
 
@@ -29,8 +29,8 @@ def _missing() -> str | None:
     except ImportError:
         return "playwright is not installed"
     try:
-        briefing.find_chromium()
-    except briefing.ExportError as err:
+        export.find_chromium()
+    except export.ExportError as err:
         return str(err)
     return None
 
@@ -120,7 +120,7 @@ def test_b5_on_the_report_day_with_users_configured(demo_store, tmp_path, monkey
 def test_against_a_running_dashboard_in_english(demo_store, tmp_path):
     """--url: a dashboard already running (here the open demo, started by the test)."""
     png = tmp_path / "en.png"
-    with briefing.Dashboard(demo_store, open_demo=True) as server:
+    with export.Dashboard(demo_store, open_demo=True) as server:
         url = server.wait()
         done = sitrep("briefing", "--url", url, "--date", "2020-02-21", "--building", "B5",
                       "--lang", "en", "--png", png)

@@ -2,12 +2,13 @@
 
 Each test asks the imported demo snapshot (`demo_con`: the files sitrep.demo writes, loaded
 by the real importer) one question in SQL and checks the answer against the fact it encodes.
-The last two tests check the generator itself: same bytes every run, small output.
+The last tests check the generator itself: same bytes every run, small output, data/demo/ current.
 """
 from __future__ import annotations
 
 import hashlib
 from datetime import date, time, timedelta
+from pathlib import Path
 
 from sitrep import demo
 
@@ -512,3 +513,13 @@ def test_demo_files_are_small(tmp_path):
     paths = demo.generate(tmp_path)
     total = sum(p.stat().st_size for p in paths)
     assert total < 4 * 1024 * 1024, f"the demo files should stay under 4 MB, got {total / 1e6:.1f} MB"
+
+
+def test_committed_demo_csvs_are_what_generate_writes(demo_files):
+    # data/demo/ in git is what `make run` serves first; the CSVs come from the standard library
+    # alone, so their bytes are stable across versions (the XLSX files depend on openpyxl's).
+    committed = Path(__file__).resolve().parent.parent / "data" / "demo"
+    csvs = [name for name in demo.FILES if name.endswith(".csv")]
+    assert len(csvs) == 7
+    differ = [name for name in csvs if (committed / name).read_bytes() != (demo_files / name).read_bytes()]
+    assert differ == [], f"regenerate data/demo/ (python -m sitrep demo): {differ} differ from what generate writes"

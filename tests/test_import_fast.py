@@ -17,6 +17,7 @@ from sitrep.ingest import fastparse, importer
 from sitrep.ingest import parse as P
 from sitrep.ingest.importer import import_files
 from sitrep.ingest.read import Limits, read_file
+from sitrep.ingest.rules import RULES
 
 C = "测试小区"
 REGISTERS = {
@@ -24,6 +25,8 @@ REGISTERS = {
     "v.csv": "编号,姓名,身份,小组\nV01,张三,党员,配送组\nV02,李四,雷锋,配送组\nV03,王五,物业,安保组\nV04,王五,医生,医疗组\n",
 }
 LOGS = ("deliveries", "screenings", "shifts", "vehicle_trips")
+# (every kind the fast path reads; the others are read row by row: test_import_rules)
+assert set(LOGS) == {kind for kind, rules in RULES.items() if rules.columnwise}
 TABLES = (*LOGS, "rejected_rows", "import_history")
 
 
@@ -58,9 +61,9 @@ def spy(monkeypatch):
     seen: dict[str, list[int]] = {}
     original = fastparse.parse
 
-    def parse(imp, kind, raw, types):
-        staged = original(imp, kind, raw, types)
-        counts = seen.setdefault(kind.name, [0, 0])
+    def parse(rules, ctx, compound, raw, types):
+        staged = original(rules, ctx, compound, raw, types)
+        counts = seen.setdefault(rules.kind.name, [0, 0])
         counts[0] += raw.n
         counts[1] += int(staged.ok.sum())
         return staged

@@ -1,4 +1,4 @@
-"""今日简报 Daily briefing: known answers for briefing_needs_action and the medicine chart,
+"""今日简报 Daily briefing: known answers for needs_action_by_rule_building and the medicine chart,
 worked out by hand from tests/fixture/*.csv and tests/fixture_briefing/*.csv (each needs-action
 rule is a shared rule, tested once in tests/test_rules.py); the page through AppTest (numbers,
 the needs-action list, a date change, English, the empty state, the export button); and the
@@ -22,7 +22,8 @@ import pandas as pd
 import pytest
 
 from sitrep import config, store
-from sitrep.briefing import export as briefing
+from sitrep.app import briefing_text as text
+from sitrep.briefing import export
 from sitrep.store.queries import run
 
 from .conftest import REPO, app, clean_import, metrics, readonly, sign_in
@@ -34,7 +35,7 @@ COLUMNS = ["rule_rank", "rule", "building", "count", "building_rank", "rule_tota
 
 
 def needs_action(con, as_of, buildings=(), compound=C):
-    frame = run(con, "briefing_needs_action", compound=compound, buildings=list(buildings),
+    frame = run(con, "needs_action_by_rule_building", compound=compound, buildings=list(buildings),
                 as_of=as_of, **RULES)
     assert list(frame.columns) == COLUMNS
     return [tuple(None if v is None or v != v else v for v in row)
@@ -59,7 +60,7 @@ def own_con(tmp_path_factory):
     yield from readonly(clean_import(folder, OWN, C, lockdown_from=date(2020, 2, 5)))
 
 
-# ----------------------------------------------------------------------- briefing_needs_action
+# -------------------------------------------------------------- needs_action_by_rule_building
 
 def test_needs_action_on_the_fixture_02_07(fixture_con):
     assert needs_action(fixture_con, date(2020, 2, 7)) == [
@@ -189,15 +190,15 @@ def test_action_items_name_three_buildings_and_count_the_rest():
     def plain(lines):   # the page keeps "A2 栋 4 户" on one line with no-break spaces
         return [line.replace("\u00a0", " ") for line in lines]
 
-    assert plain(briefing.action_items(actions, "zh", "全部楼栋")) == [
+    assert plain(text.action_items(actions, "zh", "全部楼栋")) == [
         "**今日未排查住户 11 户**：A2 栋 4 户 · A4 栋 3 户 · A8 栋 2 户 · 另 2 栋",
         "**志愿者超过疲劳上限 6 人**：全小区",
     ]
-    assert plain(briefing.action_items(actions, "en", "B5 only")) == [
+    assert plain(text.action_items(actions, "en", "B5 only")) == [
         "**Households not screened today: 11** — A2: 4 · A4: 3 · A8: 2 · and 2 more buildings",
         "**Volunteers past a fatigue limit: 6** — B5 only",
     ]
-    assert "A2\u00a0栋\u00a04\u00a0户 · A4" in briefing.action_items(actions, "zh", "全部楼栋")[0]
+    assert "A2\u00a0栋\u00a04\u00a0户 · A4" in text.action_items(actions, "zh", "全部楼栋")[0]
 
 
 def test_freshness_lines_group_kinds_and_flag_stale_logs():
@@ -205,23 +206,23 @@ def test_freshness_lines_group_kinds_and_flag_stale_logs():
     kinds = ["buildings", "households", "volunteers", "seals", "shifts", "deliveries",
              "medicine_requests", "screenings", "cases", "vehicle_trips"]
     fresh = pd.DataFrame({"kind": kinds, "last_import_at": [at] * 10, "is_stale": [False] * 10})
-    assert briefing.freshness_lines(fresh, "zh") == (["全部数据导入于 2020-02-10 21:00"], None)
+    assert text.freshness_lines(fresh, "zh") == (["全部数据导入于 2020-02-10 21:00"], None)
     mixed = fresh.copy()
     mixed.loc[mixed["kind"] == "deliveries", "last_import_at"] = pd.Timestamp("2020-02-08 20:00")
     mixed.loc[mixed["kind"] == "deliveries", "is_stale"] = True
     mixed.loc[mixed["kind"] == "vehicle_trips", ["last_import_at", "is_stale"]] = [pd.NaT, True]
-    lines, stale = briefing.freshness_lines(mixed, "zh")
+    lines, stale = text.freshness_lines(mixed, "zh")
     assert lines == ["楼栋、住户、志愿者、封控记录、值班记录、药品需求、健康排查、病例 导入于 2020-02-10 21:00",
                      "配送记录 导入于 2020-02-08 20:00", "未导入：出车记录"]
     assert stale == f"超过 {config.STALE_HOURS} 小时未导入：配送记录、出车记录"
 
 
 def test_page_url_embeds_the_filters():
-    assert briefing.page_url("http://127.0.0.1:8501/", as_of=date(2020, 2, 10),
+    assert export.page_url("http://127.0.0.1:8501/", as_of=date(2020, 2, 10),
                              buildings=["B5", "A6"], lang="en") == (
         "http://127.0.0.1:8501/briefing?embed=true&as_of=2020-02-10&building=B5&building=A6"
         "&lang=English")
-    assert briefing.page_url("http://h:1", lang="zh") == (
+    assert export.page_url("http://h:1", lang="zh") == (
         "http://h:1/briefing?embed=true&lang=%E4%B8%AD%E6%96%87")
 
 
@@ -246,8 +247,8 @@ def charts(at) -> list[dict]:
 def items(at) -> list[str]:
     """The needs-action list: the markdown after the 今日需处理 heading (no-break spaces as
     spaces)."""
-    text = [m.value for m in at.markdown if re.match(r"^1\. ", m.value)]
-    return text[0].replace("\u00a0", " ").split("\n") if text else []
+    shown = [m.value for m in at.markdown if re.match(r"^1\. ", m.value)]
+    return shown[0].replace("\u00a0", " ").split("\n") if shown else []
 
 
 def test_page_on_the_demo_report_day_for_b5(demo_env):
@@ -336,9 +337,9 @@ def test_page_empty_state(fixture_env):
 
 
 def test_the_export_button_offers_the_png_and_pdf_and_is_audited(demo_env, monkeypatch):
-    made = briefing.Export(png=b"\x89PNG fake", pdf=b"%PDF fake", seconds=1.2, height=100)
+    made = export.Export(png=b"\x89PNG fake", pdf=b"%PDF fake", seconds=1.2, height=100)
     calls = []
-    monkeypatch.setattr(briefing, "export_here", lambda f: calls.append(f) or made)
+    monkeypatch.setattr(export, "export_here", lambda f: calls.append(f) or made)
     at = open_page(building="B5", as_of="2020-02-10")
     assert not at.get("download_button")
     at.button(key="briefing_export").click().run()
@@ -357,8 +358,8 @@ def test_the_export_button_offers_the_png_and_pdf_and_is_audited(demo_env, monke
 
 def test_the_export_button_reports_a_failure(demo_env, monkeypatch):
     def fail(f):
-        raise briefing.ExportError("no Chromium found: install Debian's chromium\nmore detail")
-    monkeypatch.setattr(briefing, "export_here", fail)
+        raise export.ExportError("no Chromium found: install Debian's chromium\nmore detail")
+    monkeypatch.setattr(export, "export_here", fail)
     at = open_page(as_of="2020-02-10")
     at.button(key="briefing_export").click().run()
     assert not at.exception

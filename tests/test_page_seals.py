@@ -24,6 +24,8 @@ import pandas as pd
 import pytest
 
 from sitrep import config
+from sitrep.app import privacy
+from sitrep.app import seals_drill as drill
 from sitrep.app.figures import seals as figures
 from sitrep.app.figures.colors import STATUS
 from sitrep.store.queries import run
@@ -241,12 +243,13 @@ def test_floor_households_whole_building_b5(fixture_con):
 
 
 def test_the_drill_down_table_masks_rooms_and_labels_codes(fixture_con):
-    shown, columns = figures.households_table(households(fixture_con, "A1", None, D), "zh")
+    masked = privacy.mask_personal(households(fixture_con, "A1", None, D), "zh")   # as ui.query does
+    shown, columns = drill.households_table(masked, "zh")
     table = shown[list(columns)].rename(columns=columns)
     assert table["楼栋 · 楼层"].tolist() == ["A1 · 1层", "A1 · 1层", "A1 · 2层", "A1 · 3层"]
     assert table["重点人群"].tolist() == ["老人", "", "慢性病", "儿童、老人"]
     assert not any("01" in str(v) for v in table["楼栋 · 楼层"])   # no room numbers
-    shown, _ = figures.households_table(households(fixture_con, "A1", 3, D), "en")
+    shown, _ = drill.households_table(households(fixture_con, "A1", 3, D), "en")
     assert shown["vulnerable"].tolist() == ["Child, Elderly"]          # as typed: 儿童、老人
 
 
@@ -390,10 +393,10 @@ def test_a_range_without_seals_shows_the_empty_state(demo_env):
 
 
 def test_helpers_read_the_selection_events():
-    assert figures.picked_cell({"selection": {"points": [{"customdata": ["A1", 3]}]}}) == "A1:3"
-    assert figures.picked_cell({"selection": {"points": []}}) is None
-    assert figures.picked_building({"selection": {"objects": {"seals_buildings": [
+    assert drill.picked_cell({"selection": {"points": [{"customdata": ["A1", 3]}]}}) == "A1:3"
+    assert drill.picked_cell({"selection": {"points": []}}) is None
+    assert drill.picked_building({"selection": {"objects": {"seals_buildings": [
         {"building": "B7"}]}}}) == "B7"
-    assert figures.picked_building(None) is None
-    assert figures.parse_cell("B5:13") == ("B5", 13) and figures.parse_cell("B5") == ("B5", None)
+    assert drill.picked_building(None) is None
+    assert drill.parse_cell("B5:13") == ("B5", 13) and drill.parse_cell("B5") == ("B5", None)
     assert figures.rgb("#b2182b") == [178, 24, 43, 255]

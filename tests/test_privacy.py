@@ -90,3 +90,39 @@ def test_a_commander_sees_personal_data(staff, personal):
     at.switch_page("pages/volunteers.py").run()
     text, _ = texts(at)
     assert any(n in text for n in personal["names"])   # the top volunteers, by name
+
+
+# -- which columns are personal: the contract's marks, nowhere else ------------------------------
+
+def test_the_contract_marks_every_personal_column():
+    from sitrep.app.privacy import personal_columns
+    from sitrep.ingest.contract import KINDS
+
+    assert personal_columns() == {
+        "name": "name", "patient": "name",                       # volunteers, patients
+        "volunteer": "name", "handler": "name", "screener": "name", "driver": "name",
+        "phone": "phone", "room": "room", "address": "address", "home": "address"}
+    # a volunteer reference holds a name as typed, whatever the kind: it cannot be left unmarked
+    refs = {(k.name, c.name): c.personal for k in KINDS.values() for c in k.columns if c.type == "volref"}
+    assert set(refs.values()) == {"name"} and len(refs) == 5
+
+
+def test_query_columns_are_masked_by_what_the_contract_says_they_hold():
+    import pandas as pd
+
+    from sitrep.app.privacy import mask_personal
+
+    frame = pd.DataFrame({
+        "building": ["B5", None], "floor": [13, None], "room": ["1302", None],
+        "driver": ["余为民", None], "phone": ["13800000447", "123"], "home": ["A8-403", "门卫室"],
+        "medicine": ["硝苯地平", "胰岛素"]}, dtype=object)
+    masked = mask_personal(frame, "zh")    # outside a session: masked
+    masked = masked.astype(object).where(masked.notna(), None)   # a blank as None
+    assert masked.to_dict("list") == {
+        "building": ["B5", None], "floor": [13, None],
+        "room": ["B5 · 13层", None],          # down to building · floor; no address, nothing
+        "driver": ["余**", None], "phone": ["138****0447", "***"],
+        "home": ["A8 · 4层", "***"],           # an address as typed; one that cannot be read: hidden
+        "medicine": ["硝苯地平", "胰岛素"]}     # not personal
+    # a room without its building and floor is hidden whole, never shown
+    assert mask_personal(frame[["room"]], "zh")["room"].fillna("").tolist() == ["****", ""]

@@ -158,3 +158,84 @@ def answers(folder) -> dict:
                    date_to=date(2020, 2, 15), fever_c=config.FEVER_C, **config.medicine_params()).to_dict("list")
     finally:
         con.close()
+
+
+# -- a row's identity is what was typed, not what the register said ----------------------------
+
+def volunteer_ids(folder, table: str, column: str) -> list[tuple]:
+    con = store.connect_readonly(store.current_path(folder))
+    try:
+        return con.execute(f'select "{column}", volunteer_id from {table} order by all').fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_volunteer_added_to_the_register_later_resolves_yesterdays_rows_and_adds_none(tmp_path, fast):
+    """Shifts and a medicine request naming volunteers the register does not have yet; the next
+    day the register gains 赵六 (V05); yesterday's file is imported again. The register's answer
+    (volunteer_id) was part of a row's identity, so the same rows came in a second time."""
+    base = register_store(tmp_path / "r")   # V01 张三, V02 李四, V03 王五, V04 王五
+    shifts = tmp_path / "值班记录.csv"
+    shifts.write_text("日期,志愿者,开始,结束,任务\n"
+                      "2020-02-10,赵六,08:00,12:00,配送\n"      # a name not in the register (yet)
+                      "2020-02-10,V05,13:00,17:00,配送\n"       # an ID not in the register (yet)
+                      "2020-02-10,V01,08:00,12:00,值守\n"       # known
+                      "2020-02-10,王五,20:00,08:00,值守\n",      # two volunteers have this name
+                      encoding="utf-8")
+    requests = tmp_path / "药品需求.csv"
+    requests.write_text("需求编号,登记时间,地址,药品,状态,经办人\nM1,2020-02-10 09:00,B5-1302,布洛芬,待处理,赵六\n",
+                        encoding="utf-8")
+    with sheets.fast_path(fast):
+        first = load(base, shifts, requests)
+    assert [(r.accepted, r.duplicates) for r in first] == [(4, 0), (1, 0)]
+    assert volunteer_ids(base, "shifts", "volunteer") == [("V01", "V01"), ("V05", None), ("王五", None), ("赵六", None)]
+
+    grown = tmp_path / "志愿者.csv"   # the register the next day: 赵六 joined as V05
+    grown.write_text(sheets.REGISTERS["v.csv"] + "V05,赵六,雷锋,配送组\n", encoding="utf-8")
+    assert [(r.accepted, r.duplicates) for r in load(base, grown)] == [(1, 4)]
+    # every row naming 赵六 or V05 now resolves, in the tables and the request's events
+    assert volunteer_ids(base, "shifts", "volunteer") == [("V01", "V01"), ("V05", "V05"), ("王五", None), ("赵六", "V05")]
+    assert volunteer_ids(base, "medicine_requests", "handler") == [("赵六", "V05")]
+    assert volunteer_ids(base, "medicine_request_events", "handler") == [("赵六", "V05")]
+
+    before = dump(base)
+    with sheets.fast_path(fast):
+        again = load(base, shifts, requests)           # yesterday's rows, read again
+    assert [(r.accepted, r.duplicates) for r in again] == [(0, 4), (0, 1)]
+    assert dump(base) == before
+
+    grown.write_text(grown.read_text(encoding="utf-8") + "V06,赵六,物业,安保组\n", encoding="utf-8")
+    load(base, grown)   # a second 赵六: the name no longer says who (the ID still does)
+    assert volunteer_ids(base, "shifts", "volunteer") == [("V01", "V01"), ("V05", "V05"), ("王五", None), ("赵六", None)]
+    assert volunteer_ids(base, "medicine_requests", "handler") == [("赵六", None)]
+
+
+def test_a_store_hashed_with_the_old_identity_is_rehashed_once_and_counts_nothing_twice(demo_files, tmp_path):
+    """A snapshot whose rows were hashed before this identity (compounds.identity_version null):
+    its next import re-hashes every row from the stored values, which gives the hashes an
+    import gives (every kind, the whole demo); a log row the old identity let in twice is kept once."""
+    import duckdb
+
+    from sitrep.ingest.rules import IDENTITY_VERSION
+
+    files = sorted(demo_files.iterdir())
+    import_files(files, store=tmp_path, compound="福星城", year=2020)
+    expected = dump(tmp_path)
+    con = duckdb.connect(str(store.current_path(tmp_path)))   # made old by hand
+    for table in ("buildings", "households", "volunteers", "shifts", "deliveries", "medicine_requests",
+                  "medicine_request_events", "screenings", "cases", "case_events", "seals", "seal_events",
+                  "vehicle_trips"):
+        con.execute(f"update {table} set row_hash = md5(row_hash)")
+    # the same shift twice: once before its volunteer was in the register, once after
+    con.execute("insert into shifts select * replace (null as volunteer_id, md5('before') as row_hash)"
+                " from shifts where volunteer_id is not null limit 1")
+    con.execute("update compounds set identity_version = null")
+    con.close()
+
+    again = import_files(files, store=tmp_path, compound="福星城", year=2020)
+    assert [r.accepted for r in again] == [0] * len(again) and len(again) == 10
+    assert dump(tmp_path) == expected
+    con = store.connect_readonly(store.current_path(tmp_path))
+    assert con.execute("select identity_version from compounds").fetchall() == [(IDENTITY_VERSION,)]
+    con.close()

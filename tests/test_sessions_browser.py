@@ -273,6 +273,7 @@ def test_an_unknown_name_costs_as_much_as_a_real_one(users_server):
 
 def test_an_unknown_name_is_locked_out_too_in_beijing_time_and_kept_off_the_audit_trail(
         users_server, browser, demo_store):
+    _post_sign_in(users_server, "bao", "wrong")          # a real name's failure, for comparison
     page = browser.new_page()
     page.goto(users_server + "/")
     typed = "chen-typo-password-1"                      # e.g. a password typed into the name field
@@ -291,6 +292,22 @@ def test_an_unknown_name_is_locked_out_too_in_beijing_time_and_kept_off_the_audi
     assert typed not in json.dumps(log, ensure_ascii=False)
     failed = [e["who"] for e in log if e["event"] == "login_failed"]
     assert any(who.startswith("unknown:") for who in failed) and "bao" in failed
+
+
+def test_a_failed_sign_in_keeps_the_typed_name_as_text(users_server, browser):
+    """A phone user whose password was wrong does not type the name again; what was typed comes
+    back as a field's value, never as markup, and the cursor waits in the password field."""
+    page = browser.new_page()
+    page.goto(users_server + "/overview")
+    typed = '<b onmouseover="x">li</b>'
+    page.locator("#name").fill(typed)
+    page.locator("#password").fill("wrong")
+    page.locator("form button").click()
+    page.wait_for_selector("p.message")
+    assert page.locator("#name").input_value() == typed
+    assert page.locator("b").count() == 0
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.close()
 
 
 # -- finding 2 and 5: what may be served, decided at start ---------------------------------------

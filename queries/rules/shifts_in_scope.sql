@@ -3,7 +3,7 @@
 -- filter, only shifts that name a building in the filter count (a shift without a building
 -- counts only without a filter). volunteer_key is one person: the register's volunteer_id,
 -- or the name as typed when it did not resolve; such a volunteer has the typed name and the
--- group and kind 'unresolved'. `name` is personal: pages mask it.
+-- group and kind 'unresolved'. `name` is personal: ui.query masks it.
 -- Grain: one row per shift dated p_from to p_to (p_from null: from the first shift).
 -- Parameters: p_compound, p_buildings (empty list = all), p_from, p_to.
 create or replace temp macro shifts_in_scope(p_compound, p_buildings, p_from, p_to) as table

@@ -1,4 +1,6 @@
-"""Masking of personal data (names, phones, rooms), applied where data leaves the query layer.
+"""Masking of personal data (names, phones, rooms, addresses), applied where data leaves the
+query layer (ui.query) and to rejected cells on the import page. Which columns are personal is
+said once, by the contract's `personal` mark on each column (sitrep/ingest/contract.py).
 
 Only a role that may see personal data (the commander) sees it unmasked; demo mode and
 every other role see masks. The session's right is set by sitrep/app/session.py.
@@ -6,6 +8,7 @@ every other role see masks. The session's right is set by sitrep/app/session.py.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pandas as pd
 
@@ -19,6 +22,11 @@ def may_see_personal() -> bool:
         return bool(st.session_state.get("_personal", False))
     except Exception:  # noqa: BLE001 - outside a Streamlit session: masked
         return False
+
+
+def room_label(lang: str) -> str:
+    """A room column's label says what it holds: the room, or building · floor when masked."""
+    return t("privacy.col.room" if may_see_personal() else "privacy.col.building_floor", lang)
 
 
 def mask_name(name) -> str | None:
@@ -49,24 +57,63 @@ def mask_room(building, floor, lang: str = "zh") -> str | None:
     return t("privacy.building_floor", lang, building=building, floor=int(floor))
 
 
-def mask_frame(frame: pd.DataFrame, lang: str, *, names=(), phones=(), rooms: dict | None = None
-               ) -> pd.DataFrame:
-    """Mask the given columns unless the viewer may see personal data.
-    `rooms` maps a room column to its (building column, floor column)."""
+def mask_address(address, lang: str = "zh") -> str | None:
+    """A whole address as typed (`B5-1302`, `5栋13楼02`) down to its building and floor; one
+    that cannot be read is hidden whole."""
+    from sitrep.ingest.parse import ParseError, parse_address
+
+    if address is None or (isinstance(address, float) and address != address):
+        return None
+    try:
+        building, _, floor, _ = parse_address(str(address))
+    except ParseError:
+        return hidden(address)
+    return mask_room(building, floor, lang)
+
+
+def hidden(value) -> str:
+    return "*" * min(len(str(value)), 8)
+
+
+# Query columns that hold a contract column's personal data under another name: {name: what it
+# holds}. (None yet: every query names a personal column as the contract does.)
+ALIASES: dict[str, str] = {}
+
+
+@cache
+def personal_columns() -> dict[str, str]:
+    """Every column name that holds personal data, and what it holds ("name", "phone", "room",
+    "address"): the contract's `personal` marks, and ALIASES. A name means the same in every
+    kind, so a query's column is masked by its name whatever table it came from."""
+    from sitrep.ingest.contract import KINDS
+
+    marks = dict(ALIASES)
+    for kind in KINDS.values():
+        for column in kind.columns:
+            if column.personal and marks.setdefault(column.name, column.personal) != column.personal:
+                raise ValueError(f"column {column.name!r} is marked personal two ways")
+    return marks
+
+
+def mask_personal(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The frame with every personal column masked, unless the viewer may see personal data:
+    names and phones masked, a room down to the row's building · floor (hidden whole without
+    them), an address down to building · floor."""
     if may_see_personal() or frame.empty:
         return frame
     out = frame.copy()
-    for col in names:
-        out[col] = out[col].map(mask_name)
-    for col in phones:
-        out[col] = out[col].map(mask_phone)
-    for col, (building, floor) in (rooms or {}).items():
-        out[col] = [mask_room(b, f, lang) for b, f in zip(out[building], out[floor], strict=True)]
+    for column, holds in personal_columns().items():
+        if column not in out:
+            continue
+        if holds == "room" and {"building", "floor"} <= set(out):
+            out[column] = [mask_room(b, f, lang) for b, f in zip(out["building"], out["floor"], strict=True)]
+        elif holds == "room":
+            out[column] = out[column].map(lambda v: None if v is None or v != v else hidden(v))
+        elif holds == "address":
+            out[column] = out[column].map(lambda v: mask_address(v, lang))
+        else:
+            out[column] = out[column].map(mask_name if holds == "name" else mask_phone)
     return out
-
-
-_NAME_COLUMNS = {"name", "patient"}
-_ADDRESS_COLUMNS = {"address", "home"}
 
 
 def mask_rejected(kind: str | None, column: str, value: str, reason: str, lang: str) -> tuple[str, str]:
@@ -76,24 +123,22 @@ def mask_rejected(kind: str | None, column: str, value: str, reason: str, lang: 
     its header as typed, the way the importer matched it."""
     from sitrep.ingest.contract import KINDS
     from sitrep.ingest.importer import HEADERS, header_key
-    from sitrep.ingest.parse import ParseError, parse_address, parse_room
+    from sitrep.ingest.parse import ParseError, parse_room
 
     name = HEADERS.get(kind or "", {}).get(header_key(column))
     if not value or name is None:
         return value, reason
-    col = KINDS[kind].column(name)
+    holds = KINDS[kind].column(name).personal
     masked = value
-    if col.type == "address" or name in _ADDRESS_COLUMNS or name == "room":
+    if holds == "room":
         try:
-            if name == "room":
-                masked = t("privacy.floor", lang, floor=parse_room(value)[0])
-            else:
-                building, _, floor, _ = parse_address(value)
-                masked = mask_room(building, floor, lang)
+            masked = t("privacy.floor", lang, floor=parse_room(value)[0])
         except ParseError:
-            masked = "*" * min(len(value), 8)
-    elif name in _NAME_COLUMNS or col.type == "volref":
+            masked = hidden(value)
+    elif holds == "address":
+        masked = mask_address(value, lang)
+    elif holds == "name":
         masked = mask_name(value)
-    elif name == "phone":
+    elif holds == "phone":
         masked = mask_phone(value)
     return masked, reason.replace(value, masked) if masked != value else reason

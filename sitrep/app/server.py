@@ -94,7 +94,7 @@ def _form_token(form_cookie: str) -> str:
     return hmac.new(sessions.secret(), b"signin\0" + form_cookie.encode(), hashlib.sha256).hexdigest()
 
 
-def signin_page(next_path: str, *, message: str | None = None, info: bool = False,
+def signin_page(next_path: str, *, message: str | None = None, info: bool = False, name: str = "",
                 form_cookie: str | None = None, status: int = 200, clear_session: bool = False,
                 secure: bool = False):
     """Our sign-in page (HTML), with a fresh anti-forgery cookie when there is none."""
@@ -110,7 +110,10 @@ def signin_page(next_path: str, *, message: str | None = None, info: bool = Fals
         sign_in=esc(t("auth.sign_in", lang)), hint=esc(t("auth.hint", lang)),
         message=(f'<p class="message{" info" if info else ""}" role="alert">{esc(message)}</p>'
                  if message else ""),
-        autofocus_name="autofocus",
+        # after a failed attempt the typed name stays (a phone user need not type it again) and
+        # the cursor waits in the password field; the same for every name, known or not
+        name_value=esc(name), autofocus_name="" if name else "autofocus",
+        autofocus_password="autofocus" if name else "",
         other_lang=esc(t("auth.other_lang", lang)),
         other_lang_href=esc(_with_lang(next_path, "en" if lang == "zh" else "zh")))
     response = HTMLResponse(body, status_code=status, headers=_HEADERS)
@@ -199,7 +202,8 @@ async def signin(request):
     if not login.ok:
         await run_in_threadpool(audit.record, "login_failed", auth.audit_name(name), login.reason)
         message = locked_text(login.locked_until, lang) if login.reason == "locked" else t("auth.bad", lang)
-        return signin_page(next_path, message=message, form_cookie=form_cookie, status=401, secure=secure)
+        return signin_page(next_path, message=message, form_cookie=form_cookie, status=401, secure=secure,
+                           name=name)
     token = await run_in_threadpool(sessions.create, name, login.role, login.stamp)
     await run_in_threadpool(audit.record, "login", name, "ok")
     response = RedirectResponse(next_path, status_code=303, headers={"cache-control": "no-store"})

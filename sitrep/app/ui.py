@@ -77,32 +77,20 @@ def _query(snapshot_path: str, name: str, params: tuple) -> pd.DataFrame:
         con.close()
 
 
-# Columns that carry personal data, by what they hold; masked as the data leaves the query
-# layer unless the viewer's role may see them.
-PERSONAL_NAMES = ("name", "patient", "volunteer", "driver", "handler", "screener", "home")
-PERSONAL_PHONES = ("phone",)
-
-
 def query(name: str, **params) -> pd.DataFrame:
     """Run a named query on the current snapshot of the compound it names ($compound; a
     query that does not take it, such as compounds.sql, is still run on that compound's
-    snapshot), cached per snapshot and parameters. Personal columns come back masked unless
-    the viewer may see them, and text that a browser or Plotly could read as markup is shown
-    as text."""
+    snapshot), cached per snapshot and parameters. Personal columns (the contract's `personal`
+    marks) come back masked unless the viewer may see them, and text that a browser or Plotly
+    could read as markup is shown as text."""
     path = snapshot(params.get("compound"))
     if path is None:
         raise LookupError("no snapshot")
     if not re.search(r"\$compound\b", sql(name)):
         params = {k: v for k, v in params.items() if k != "compound"}
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    frame = as_text(_query(path, name, frozen))
-    if privacy.may_see_personal():
-        return frame
     f = st.session_state.get("_filters")
-    rooms = {"room": ("building", "floor")} if {"room", "building", "floor"} <= set(frame) else {}
-    return privacy.mask_frame(frame, f.lang if f else "zh",
-                              names=[c for c in PERSONAL_NAMES if c in frame],
-                              phones=[c for c in PERSONAL_PHONES if c in frame], rooms=rooms)
+    return privacy.mask_personal(as_text(_query(path, name, frozen)), f.lang if f else "zh")
 
 
 _MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})

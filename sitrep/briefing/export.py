@@ -5,8 +5,8 @@ headless Chromium and saved as a PNG (1080 px wide, the whole page) and an A4 PD
 with one briefing-role user, so no password is needed; the briefing shows counts by building
 only) or uses `--url` (an open demo dashboard); the
 briefing page's button calls `export_here()` against the dashboard it runs in (or, when users
-are configured, against a dashboard of its own). The page also takes its text helpers from
-here (`scope`, `freshness_lines`, `action_items`).
+are configured, against a dashboard of its own). The page itself is pages/briefing.py, its
+text sitrep/app/briefing_text.py, its charts sitrep/app/figures/briefing.py.
 
 Why not a 1080-px window: a chat shows a 1080-px image across a phone's ~390-pt screen, so
 text a browser draws at 14 px in a 1080-px-wide window would be 5 pt there, and Streamlit has
@@ -31,14 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
-
-from sitrep import config
-from sitrep.i18n import t
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,79 +39,16 @@ IMAGE_WIDTH = 1080            # px of the PNG: a phone screenshot's width
 LAYOUT_WIDTH = 432            # CSS px the page is laid out at (a phone's width)
 SCALE = IMAGE_WIDTH / LAYOUT_WIDTH   # device scale factor: 2.5
 A4_WIDTH = 794                # CSS px of an A4 page (210 mm at 96 dpi)
-COLUMN_WIDTH = 480            # the briefing's column in a browser: a phone's width and a margin
-METRIC_WIDTH = 98             # four cards a row (no gap) in the 432-px layout
-TOP_BUILDINGS = 3             # buildings named per needs-action item; the rest are counted
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 LANG_PARAM = {"zh": "中文", "en": "English"}   # the language switch's URL values
-NBSP = "\u00a0"
-RULES = ("medicine_overdue", "delivery_gap", "guard_gap", "not_screened", "fatigue",
-         "seal_ends_tomorrow")
 
+
+# -- the export ------------------------------------------------------------------------------
 
 class ExportError(Exception):
     """The export cannot run (no browser, no dashboard, the page did not finish)."""
 
-
-# -- text for the page ------------------------------------------------------------------------
-
-def scope(f) -> str:
-    """The building filter as printed on the image: `仅 B5` / `B5 only`, or all buildings."""
-    if not f.buildings:
-        return t("briefing.scope_all", f.lang)
-    return t("briefing.scope_only", f.lang, buildings="、".join(f.buildings) if f.lang == "zh"
-             else ", ".join(f.buildings))
-
-
-def freshness_lines(freshness: pd.DataFrame, lang: str) -> tuple[list[str], str | None]:
-    """When each kind of data was last imported, kinds imported together on one line; and the
-    stale daily logs (not imported for STALE_HOURS), as one warning, or None."""
-    sep = "、" if lang == "zh" else ", "
-    imported = freshness.dropna(subset=["last_import_at"])
-    groups = imported.groupby(imported["last_import_at"].dt.strftime("%Y-%m-%d %H:%M"), sort=True)
-    lines = []
-    if len(groups) == 1 and len(imported) == len(freshness):
-        lines.append(t("briefing.imported_all", lang, at=next(iter(groups.groups))))
-    else:
-        for at, kinds in sorted(groups, key=lambda g: g[0], reverse=True):
-            lines.append(t("briefing.imported", lang, at=at,
-                           kinds=sep.join(t(f"kind.{k}", lang) for k in kinds["kind"])))
-        never = freshness[freshness["last_import_at"].isna()]
-        if not never.empty:
-            lines.append(t("briefing.never_imported", lang,
-                           kinds=sep.join(t(f"kind.{k}", lang) for k in never["kind"])))
-    stale = freshness[freshness["is_stale"] & freshness["kind"].isin(config.LOG_KINDS)]
-    warning = t("briefing.stale", lang, hours=config.STALE_HOURS,
-                kinds=sep.join(t(f"kind.{k}", lang) for k in stale["kind"])) if not stale.empty else None
-    return lines, warning
-
-
-def action_items(actions: pd.DataFrame, lang: str, scope_text: str) -> list[str]:
-    """One Markdown line per rule with something to do, in the query's order: how many, and
-    in which buildings (the first TOP_BUILDINGS, then "and N more buildings")."""
-    items = []
-    for rule, rows in actions.groupby("rule", sort=False):
-        head = t(f"briefing.rule.{rule}", lang, n=int(rows["rule_total"].iloc[0]),
-                 hours=config.DELIVERY_GAP_HOURS)
-        if rows["building"].isna().all():   # fatigue: the buildings in scope, not one
-            where = t("briefing.compound_wide", lang) if scope_text == t("briefing.scope_all", lang) \
-                else scope_text
-        else:
-            top = rows[rows["building_rank"] <= TOP_BUILDINGS]
-            unit = t(f"briefing.unit.{rule}", lang)
-            parts = [t("briefing.where", lang, building=b, n=n, unit=unit).strip()
-                     for b, n in zip(top["building"], top["count"], strict=True)]
-            more = int(rows["rule_buildings"].iloc[0]) - len(top)
-            if more > 0:
-                parts.append(t("briefing.more_buildings", lang, n=more))
-            # a line breaks between buildings, never inside "A8 栋 2 户"
-            where = " · ".join(part.replace(" ", NBSP) for part in parts)
-        items.append(t("briefing.item", lang, head=head, where=where))
-    return items
-
-
-# -- the export ------------------------------------------------------------------------------
 
 def find_chromium(path: str | os.PathLike | None = None) -> str:
     """Debian's chromium: the given path, else `chromium` on PATH."""

@@ -137,12 +137,16 @@ def window_params(today) -> dict:
 class Column:
     name: str          # English column name in the contract and the table
     zh: str            # Chinese header
-    type: str          # parser: text int date time datetime address quantity unit temp
-                       # bool floors volref code:<domain> list:<domain>
+    type: str          # parser (sitrep/ingest/rules.py TYPES): text building room int float date
+                       # time datetime address quantity unit temp bool floors volref
+                       # code:<domain> list:<domain>
     required: bool = False
     aliases: tuple[str, ...] = ()
     range: tuple[float, float] | None = None   # inclusive bounds of a number (int float quantity temp)
     default: str | None = None   # the value of a new record whose cell is blank (updates keep the old)
+    # Personal data, masked for a viewer who may not see it (sitrep/app/privacy.py): what the
+    # column holds, "name" "phone" "room" (a room number) "address" (a whole address), or None.
+    personal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,12 +165,12 @@ class Kind:
 
 
 C = Column
-ADDRESS = C("address", "地址", "address", True)
-BUILDING_ROOM = (C("building", "楼栋", "text"), C("room", "房号", "text"))
+ADDRESS = C("address", "地址", "address", True, personal="address")
+BUILDING_ROOM = (C("building", "楼栋", "building"), C("room", "房号", "room", personal="room"))
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("buildings", "楼栋", (
-        C("building", "楼栋", "text", True),
+        C("building", "楼栋", "building", True),
         C("floors", "层数", "int", True, range=(1, 80)),
         C("units", "单元数", "int", range=(1, 20)),
         C("households_per_floor", "每层户数", "int", range=(1, 50)),
@@ -176,30 +180,30 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         C("depth_m", "深", "float", range=(0, 1_000)),
     ), update_key=("building",), register=True),
     Kind("households", "住户", (
-        C("building", "楼栋", "text", True),
+        C("building", "楼栋", "building", True),
         C("unit", "单元", "text"),
-        C("room", "房号", "text", True),
+        C("room", "房号", "room", True, personal="room"),
         C("residents", "人数", "int", range=(0, 50)),
         C("vulnerable", "重点人群", "list:vulnerable"),
-        C("phone", "联系电话", "text"),
+        C("phone", "联系电话", "text", personal="phone"),
     ), update_key=("building", "unit", "room"), register=True),
     Kind("volunteers", "志愿者", (
         C("volunteer_id", "编号", "text", True),
-        C("name", "姓名", "text", True),
+        C("name", "姓名", "text", True, personal="name"),
         C("kind", "身份", "code:volunteer_kind", True),
         C("group", "小组", "code:group", True),
         C("task_force", "专班", "bool"),
         C("joined_on", "加入日期", "date"),
-        C("phone", "电话", "text"),
-        C("home", "住址", "text"),
+        C("phone", "电话", "text", personal="phone"),
+        C("home", "住址", "text", personal="address"),
     ), update_key=("volunteer_id",), register=True),
     Kind("shifts", "值班记录", (
         C("date", "日期", "date", True),
-        C("volunteer", "志愿者", "volref", True),
+        C("volunteer", "志愿者", "volref", True, personal="name"),
         C("start", "开始", "time", True),
         C("end", "结束", "time", True),
         C("task", "任务", "code:task", True),
-        C("building", "楼栋", "text"),
+        C("building", "楼栋", "building"),
     )),
     Kind("deliveries", "配送记录", (
         C("delivered_at", "送达时间", "datetime", True),
@@ -209,7 +213,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         C("quantity", "数量", "quantity", range=(0, 100_000)),
         C("qty_unit", "单位", "unit"),
         C("source", "来源", "code:source"),
-        C("volunteer", "配送人", "volref"),
+        C("volunteer", "配送人", "volref", personal="name"),
     ), alternatives={"address": ("building", "room")}),
     Kind("medicine_requests", "药品需求", (
         C("request_id", "需求编号", "text", True),
@@ -221,8 +225,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         C("hospital", "对接医院", "text"),
         C("status", "状态", "code:status", True),
         C("fulfilled_at", "送达时间", "datetime"),
-        C("handler", "经办人", "volref"),
-        C("patient", "患者", "text"),
+        C("handler", "经办人", "volref", personal="name"),
+        C("patient", "患者", "text", personal="name"),
     ), update_key=("request_id",)),
     Kind("screenings", "健康排查", (
         C("date", "日期", "date", True),
@@ -231,7 +235,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         C("max_temp_c", "最高体温", "temp", range=(34.0, 43.0)),
         C("symptoms", "症状", "list:symptom"),
         C("disposition", "处置", "code:disposition"),
-        C("screener", "排查人", "volref"),
+        C("screener", "排查人", "volref", personal="name"),
     )),
     Kind("cases", "病例", (
         C("case_id", "病例编号", "text", True),
@@ -242,7 +246,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         C("outcome_on", "转归日期", "date"),
     ), update_key=("case_id",)),
     Kind("seals", "封控记录", (
-        C("building", "楼栋", "text", True),
+        C("building", "楼栋", "building", True),
         C("floors", "楼层", "floors"),
         C("sealed_from", "开始", "date", True),
         C("sealed_until", "结束", "date"),
@@ -251,10 +255,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("vehicle_trips", "出车记录", (
         C("departed_at", "出车时间", "datetime", True),
         C("returned_at", "返回时间", "datetime"),
-        C("address", "地址", "address"),
+        C("address", "地址", "address", personal="address"),
         C("purpose", "事由", "code:purpose", True),
         C("destination", "目的地", "text"),
-        C("driver", "司机", "volref"),
+        C("driver", "司机", "volref", personal="name"),
     )),
 )}
 

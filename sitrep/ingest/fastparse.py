@@ -1,32 +1,31 @@
 """The importer's column-at-a-time path for the big log files (deliveries, screenings,
-shifts, vehicle trips): the same rows, values, rejections and duplicates as the per-row
-path, at a fraction of the cost.
+shifts, vehicle trips: the kinds whose rows are events, rules.KindRules.columnwise): the same
+rows, values, rejections and duplicates as the per-row path, at a fraction of the cost.
 
-How it stays the same as the per-row path (Importer.parse_row):
-- Cells are parsed by the importer's own code (Importer._parse_group runs the same
-  per-column step, quantity step and finish as parse_row), once per distinct value (or
-  combination of values, for columns parsed together) instead of once per row.
+It has no rule of its own; it runs the kind's rules (rules.py) another way:
+- Cells are parsed by the rules' own cells, required columns and steps (KindRules.parse_part),
+  once per distinct value, or combination of values for the columns a rule reads together
+  (KindRules.plan), instead of once per row.
 - Date-times, the one kind of column whose values are nearly all distinct, are parsed
   vectorised (numpy) only in the canonical form `2020-02-10 08:30[:00]` (or with a `T`,
-  years 1900-2099) and only where the digits make a real date and time inside the
-  compound's window (Importer.window); every other cell
-  of such a column goes through the importer's parser (once per distinct value).
-- A row with any cell the importer rejects, a missing required cell, or a failed check is
-  not handled here at all: the importer parses it with parse_row, so its rejection (reason,
-  column, value, row number) is exactly the per-row path's.
-- A row's identity is the same text hashed the same way (row_hash): the parts
+  years 1900-2099), which is what parse_datetime makes of them (a property test), then checked
+  on the whole column by the same `holds` as one cell (the window); every other cell of such a
+  column goes through parse_part. A check between two such columns (returned not before
+  departed) is applied to the whole columns by the step's own `violated`.
+- A row with any cell the rules reject, a missing required cell, or a failed check is not
+  handled here at all: the importer reads it through the per-row rules, so its rejection
+  (reason, column, value, row number) is exactly the per-row path's.
+- A row's identity is the same text hashed the same way (rules.row_hash): the parts
   `key=value` of its parsed values in key order, built per distinct value with
-  hash_part, the function row_hash uses, and SHA-1 by DuckDB. Duplicates (in the table,
-  in this import, earlier in the file) are dropped as the per-row loop drops them, and the
-  new rows are inserted in file order.
+  hash_part, and SHA-1 by DuckDB. Duplicates (in the table, in this import, earlier in the
+  file) are dropped as the per-row loop drops them, and the new rows are inserted in file order.
 """
 from __future__ import annotations
 
 import contextlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from itertools import chain
+from datetime import datetime
 
 import duckdb
 import numpy as np
@@ -37,18 +36,8 @@ import pyarrow.compute as pc
 from sitrep.ingest import parse as P
 from sitrep.ingest.contract import Kind
 from sitrep.ingest.read import Sheet, split_line
+from sitrep.ingest.rules import Context, Group, KindRules, hash_part
 from sitrep.store import sql_table
-
-# Kinds with a fast path: their rows are events (no updates), one record per row.
-# groups: columns parsed together -> the finish (an Importer method) that needs them;
-# every other column is parsed alone. not_before: (later, earlier) date-time checks.
-SPECS: dict[str, dict] = {
-    "deliveries": {"groups": {("address", "building", "room"): "_finish_deliveries",
-                              ("quantity", "qty_unit"): None}},
-    "screenings": {"groups": {}},
-    "shifts": {"groups": {("date", "start", "end"): "_finish_shifts"}},
-    "vehicle_trips": {"groups": {}, "not_before": [("returned_at", "departed_at")]},
-}
 
 # A letter or digit (ASCII, or a CJK ideograph) makes a row non-blank whatever NFKC does;
 # a row without one is checked cell by cell as the per-row path does.
@@ -60,11 +49,6 @@ _HEX[48:58], _HEX[97:103], _HEX[65:71] = np.arange(10), np.arange(10, 16), np.ar
 _ARROW_TYPES = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32(),
                 "INTEGER": pa.int64(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
                 "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
-
-
-def hash_part(key: str, value) -> str:
-    """One `key=value` part of a row's identity (see importer.row_hash)."""
-    return f"{key}={value.isoformat() if isinstance(value, (date, datetime)) else value!r}"
 
 
 # ---------------------------------------------------------------- the raw cells, by column
@@ -148,12 +132,12 @@ class _DateTimes:
     """A date-time column: canonical cells parsed vectorised, the rest as a _Memo."""
     stamps: np.ndarray             # datetime64[us] per row (NaT: absent or not parsed)
     present: np.ndarray            # per row: the key is in the record
-    memo: _Memo | None             # the cells parsed by the importer (codes -1 elsewhere)
+    memo: _Memo | None             # the cells parsed by parse_part (codes -1 elsewhere)
 
 
 @dataclass
 class Staged:
-    ok: np.ndarray                 # the rows parsed here; the others go through parse_row
+    ok: np.ndarray                 # the rows parsed here; the others go through the per-row rules
     table: pa.Table                # ok rows: pos, "v:<column>" values, "p:<key>" hash parts
     columns: list[str]             # the table columns among the "v:" ones
     hash_sql: str                  # SQL over `table`: the rows' row_hash
@@ -166,42 +150,28 @@ def table_types(con, table: str) -> dict[str, pa.DataType | None]:
     return {name: _ARROW_TYPES.get(kind) for name, kind in rows}
 
 
-def parse(imp, kind: Kind, raw: RawColumns, types: dict) -> Staged:
-    """Parse the rows column by column; `ok` marks the rows done here."""
-    spec = SPECS[kind.name]
+def parse(rules: KindRules, ctx: Context, compound: str, raw: RawColumns, types: dict) -> Staged:
+    """Parse the rows column by column with the kind's rules; `ok` marks the rows done here."""
     n = raw.n
-    grouped = set(chain.from_iterable(spec["groups"]))
-    groups = list(spec["groups"].items()) + [((c.name,), None) for c in kind.columns
-                                             if c.name not in grouped]
     ok = np.ones(n, dtype=bool)
     keys: dict[str, _Memo | _DateTimes] = {}
-    for names, finish in groups:
-        cells = [raw.cells.get(name) for name in names]
-        if len(names) == 1 and kind.column(names[0]).type == "datetime" and cells[0] is not None:
-            column, column_ok = _datetime_column(imp, kind, names[0], cells[0])
-            found = {names[0]: column}
+    for group in rules.plan.groups:
+        cells = [raw.cells.get(name) for name in group.names]
+        if group.instants is not None and cells[0] is not None:
+            column, column_ok = _instants(rules, ctx, group, cells[0])
+            found = {group.instants.name: column}
         else:
             codes, combos = _factorize(cells, n)
-            results = [imp._parse_group(kind, names, combo, finish) for combo in combos]
-            found, column_ok = _memo(codes, results)
+            found, column_ok = _memo(codes, [rules.parse_part(group, combo, ctx) for combo in combos])
         ok &= column_ok
-        for key in found:
-            if key in keys:  # two groups setting one column: not a case the contract has
-                raise AssertionError(f"{kind.name}: {key} parsed twice")
+        assert not set(found) & set(keys), f"{rules.kind.name}: a field parsed in two groups"
         keys.update(found)
-    for later, earlier in spec.get("not_before", []):  # the finish rejects later < earlier
-        if isinstance(keys.get(later), _DateTimes) and isinstance(keys.get(earlier), _DateTimes):
-            a, b = keys[later], keys[earlier]
-            ok &= ~(a.present & b.present & (a.stamps < b.stamps))
-        elif later in keys:
-            ok &= ~_present(keys[later])
-    return _stage(kind, imp.compound, ok, keys, types)
-
-
-def _present(column: _Memo | _DateTimes) -> np.ndarray:
-    if isinstance(column, _DateTimes):
-        return column.present
-    return column.has[column.codes]
+    for step in rules.plan.on_columns:  # checks between date-time columns, on the whole columns
+        columns = [keys.get(name) for name in step.reads]
+        if all(isinstance(c, _DateTimes) for c in columns):  # (else a column the sheet lacks)
+            present = np.logical_and.reduce([c.present for c in columns])
+            ok &= ~(present & step.violated(*(c.stamps for c in columns)))
+    return _stage(rules.kind, compound, ok, keys, types)
 
 
 def _factorize(cells: list[pa.Array | None], n: int) -> tuple[np.ndarray, list[tuple]]:
@@ -234,26 +204,28 @@ def _memo(codes: np.ndarray, results: list[dict | None]) -> tuple[dict[str, _Mem
                 keys.append(key)
     found = {}
     for key in keys:
-        has = [r is not None and key in r for r in results]
+        has = [r is not None and r.get(key) is not None for r in results]  # (None: no value, no part)
         values = [r[key] if h else None for r, h in zip(results, has, strict=True)]
         parts = ["\x1f" + hash_part(key, v) if h else "" for v, h in zip(values, has, strict=True)]
         found[key] = _Memo(codes, values, parts, np.array(has, dtype=bool))
     return found, (ok_u[codes] if len(codes) else np.zeros(0, dtype=bool))
 
 
-def _datetime_column(imp, kind: Kind, name: str, cells: pa.Array) -> tuple[_DateTimes, np.ndarray]:
-    """Canonical date-times vectorised; every other cell by the importer, once per value."""
+def _instants(rules: KindRules, ctx: Context, group: Group, cells: pa.Array) -> tuple[_DateTimes, np.ndarray]:
+    """A date-time column: canonical cells vectorised and checked on the whole column (the
+    cell's own checks, by `holds`); every other cell by parse_part, once per value."""
     stamps, fast = canonical_datetimes(cells)
-    ok = fast & imp.window.contains_stamps(stamps)  # outside the window: the importer rejects it
+    ok = fast.copy()
+    for check in group.instants.checks:
+        ok &= check.holds(stamps, ctx)
     present = fast.copy()
     memo = None
     rest = np.flatnonzero(~fast)
     if len(rest):
         codes, combos = _factorize([cells.take(pa.array(rest))], len(rest))
-        results = [imp._parse_group(kind, (name,), combo, None) for combo in combos]
-        found, rest_ok = _memo(codes, results)
+        found, rest_ok = _memo(codes, [rules.parse_part(group, combo, ctx) for combo in combos])
         ok[rest] = rest_ok
-        sub = found.get(name)
+        sub = found.get(group.instants.name)
         if sub is not None:
             present[rest] = sub.has[codes]
             stamps[rest] = np.array(sub.values, dtype="datetime64[us]")[codes]

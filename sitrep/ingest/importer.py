@@ -1,9 +1,10 @@
 """The importer: team spreadsheets -> validated rows -> a new snapshot, all or nothing.
 
-Per file: read (read.py), find the header row and the kind (headers), parse and check
-every row (parse.py, the register), drop duplicates by the hash of their parsed values,
-load the rest; rejected rows are kept with their reason. All files of one import go into
-one new snapshot (store.new_snapshot), switched in only when everything is written.
+Per file: read (read.py), find the header row and the kind (headers), parse and check every
+row by its kind's rules (rules.py; big CSV logs column-at-a-time, fastparse.py), drop duplicates
+by the hash of their parsed values, load the rest, fold the events of updatable kinds and look
+volunteers up in the register; rejected rows are kept with their reason. All files of one
+import go into one new snapshot (store.new_snapshot), switched in only when everything is written.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,18 @@ from sitrep.config import local_now
 from sitrep.i18n import t
 from sitrep.ingest import fastparse
 from sitrep.ingest import parse as P
-from sitrep.ingest.contract import KINDS, LOAD_ORDER, TEXT_MAX_CHARS, Kind, window_params
+from sitrep.ingest.contract import KINDS, LOAD_ORDER, Kind, window_params
 from sitrep.ingest.read import Limits, RefusedFile, Sheet, read_file
+from sitrep.ingest.rules import (
+    IDENTITY_VERSION,
+    RULES,
+    Context,
+    KindRules,
+    RowError,
+    Window,
+    row_hash,
+    volunteer_column,
+)
 from sitrep.store import new_snapshot, sql_table
 
 log = logging.getLogger("sitrep")
@@ -35,37 +46,12 @@ SHOWN_CHARS = 200  # a rejected cell is kept (value, raw) up to this many charac
 # result keeps only the first rejections for the preview and the report (all are in the table).
 WRITE_BATCH = 5_000
 KEPT_REJECTIONS = 10_000
-# Kinds whose later rows update a record by its ID, checked against the record's current state
-# (the fields of that state the checks read).
-UPDATE_ID = {"medicine_requests": "request_id", "cases": "case_id"}
-CHECKED = {"medicine_requests": ("status", "requested_at", "fulfilled_at"),
-           "cases": ("outcome", "reported_on", "outcome_on")}
-# Their rejections that depend on that state (or on which IDs were known): kept for good.
-STATE_REJECTIONS = ("missing", "delivered_without_time", "delivered_before_request",
-                    "outcome_date_without_outcome", "outcome_before_report")
-
-
-@dataclass(frozen=True)
-class Window:
-    """The compound's plausible dates, first and last day included (compound_window in
-    queries/rules/compound_window.sql says how they are chosen). Both import paths check dates with it."""
-    first: date
-    last: date
-
-    def contains(self, value: date | datetime) -> bool:
-        day = value.date() if isinstance(value, datetime) else value
-        return self.first <= day <= self.last
-
-    def contains_stamps(self, stamps: np.ndarray) -> np.ndarray:
-        """contains() for datetime64[us] values (NaT: False)."""
-        low = np.datetime64(self.first, "us")
-        high = np.datetime64(self.last + timedelta(days=1), "us")
-        return (stamps >= low) & (stamps < high)
-
-    def check(self, column: str, value, raw) -> None:
-        if not self.contains(value):
-            raise RowError("outside_window", column, raw, first=self.first.isoformat(),
-                           last=self.last.isoformat())
+REHASH_BATCH = 20_000  # rows re-hashed and committed at a time (upgrade_identity)
+# Updatable kinds keep every row as an event; their table is the events folded per key.
+EVENTS = {"medicine_requests": "medicine_request_events", "cases": "case_events", "seals": "seal_events"}
+# The tables whose rows name a volunteer (column), resolved to the register's volunteer_id.
+VOLUNTEER_REFS = {table: column for kind in KINDS if (column := volunteer_column(kind))
+                  for table in (kind, EVENTS.get(kind, kind))}
 
 
 def compound_window(con, compound: str, today: date) -> Window:
@@ -97,12 +83,6 @@ class SheetResult:
         return {"path": self.path, "sheet": self.sheet, "kind": self.kind, "rows_read": self.rows_read,
                 "accepted": self.accepted, "rejected": self.rejected,
                 "duplicates": self.duplicates, "refused": self.refused, "refused_code": self.refused_code}
-
-
-class RowError(Exception):
-    def __init__(self, code: str, column: str | None, value, **details):
-        super().__init__(code)
-        self.code, self.column, self.value, self.details = code, column, value, details
 
 
 # ---------------------------------------------------------------- headers and kinds
@@ -192,7 +172,8 @@ def detect(sheet: Sheet, forced: str | None = None) -> Header | None:
 # ---------------------------------------------------------------- the import
 
 class Importer:
-    """One import: many files into one new snapshot."""
+    """One import: many files into one new snapshot. Loading, duplicates and events; what a row
+    means and whether it is accepted is the kind's rules (rules.py)."""
 
     def __init__(self, con, compound: str, year: int | None, command: str):
         self.con, self.compound, self.command = con, compound, command
@@ -201,82 +182,78 @@ class Importer:
             "select coalesce(max(import_id), 0) + 1 from import_history").fetchall()[0][0]
         self.imported_at = local_now()
         self.window = compound_window(con, compound, self.imported_at.date())
-        self._register_cache: dict | None = None
-        self._pending: dict = {}  # requests and cases as updated so far in this import (checked fields)
+        self._floors: dict | None = None
+        self._pending: dict = {}  # requests and cases as updated so far in this import (state fields)
         self._rejected: list[dict] = []  # rejected rows not yet written
         self._unfolded = False           # events written but not yet folded
 
-    # -- register lookups (refreshed after a register kind loads)
-    def register(self):
-        if self._register_cache is None:
-            params = {"compound": self.compound}
-            floors = dict(self.con.execute(
-                "select building, floors from buildings where compound = $compound", params).fetchall())
-            vols = self.con.execute(
-                "select volunteer_id, name from volunteers where compound = $compound", params).fetchall()
-            ids = {v for v, _ in vols}
-            by_name: dict[str, list[str]] = {}
-            for vid, name in vols:
-                by_name.setdefault(name, []).append(vid)
-            self._register_cache = {"floors": floors, "ids": ids, "names": by_name}
-        return self._register_cache
-
-    def resolve_volunteer(self, text: str) -> str | None:
-        reg = self.register()
-        if text in reg["ids"]:
-            return text
-        found = reg["names"].get(text, [])
-        return found[0] if len(found) == 1 else None
-
-    def check_building(self, building: str, floor: int | None, column: str, value):
-        floors = self.register()["floors"].get(building)
-        if floors is None:
-            raise RowError("unknown_building", column, value, building=building)
-        if floor is not None and floor > floors:
-            raise RowError("floor_too_high", column, value, floor=floor, floors=floors)
+    def context(self) -> Context:
+        """What the rules read besides the row: the year, the window and the buildings register
+        as it is now (read again after a register kind loads)."""
+        if self._floors is None:
+            self._floors = dict(self.con.execute(
+                "select building, floors from buildings where compound = $compound",
+                {"compound": self.compound}).fetchall())
+        return Context(self.year, self.window, self._floors)
 
     # -- one sheet
     def load_sheet(self, path: Path, sheet: Sheet, kind_name: str, header_pos: int,
                    mapping: dict[int, str], result: SheetResult, seen_hashes: set[str]):
-        kind = KINDS[kind_name]
+        rules = RULES[kind_name]
         result.kind = kind_name
         header_cells = sheet.row(header_pos)[1]
         headers = {name: P.normalise(header_cells[i]) for i, name in mapping.items()}
-        if kind_name in fastparse.SPECS and FAST_PATH:
+        where = (path, sheet, headers, mapping, result)
+        raw_columns = None
+        if rules.columnwise and FAST_PATH:
             raw_columns = fastparse.raw_columns(sheet, header_pos + 1, mapping)
-            if raw_columns is not None:
-                self._load_sheet_fast(path, sheet, kind, headers, mapping, result, raw_columns, seen_hashes)
-                return None
+        if raw_columns is not None:
+            self._load_columns(rules, where, raw_columns, seen_hashes)
+        else:
+            self._load_rows(rules, where, header_pos, seen_hashes)
+        self.flush_rejections()
+        if rules.kind.register:
+            self._floors = None
+        self._resolve_volunteers(kind_name, every_row=kind_name == "volunteers" and result.accepted > 0)
+
+    def _load_rows(self, rules: KindRules, where: tuple, header_pos: int, seen_hashes: set[str]):
+        """The per-row path: every row through the kind's rules, in order."""
+        path, sheet, headers, mapping, result = where
+        kind = rules.kind
+        ctx = self.context()
         records: list[dict] = []
         existing = self._existing_hashes(kind)
-        known_ids = self._known_ids(kind)
+        known_ids = self._known_ids(rules)
         by_key = self._register_hashes(kind) if kind.register else None
-        sticky = self._sticky_rejections(kind, headers) if kind_name in UPDATE_ID else {}
+        sticky = self._sticky_rejections(rules, headers)
         for row_number, cells in sheet.iter_rows(header_pos + 1):
             if all(P.is_blank(c) for c in cells):
                 continue
             result.rows_read += 1
             raw = {name: (cells[i] if i < len(cells) else None) for i, name in mapping.items()}
             try:
-                if sticky:
-                    again = sticky.get(self._raw_json(headers, raw))
-                    if again:
-                        raise RowError(*again)
-                rec, is_update = self.parse_cells(kind, raw, known_ids)
-                if kind_name in UPDATE_ID:
+                if sticky and (again := sticky.get(self._raw_json(headers, raw))):
+                    raise RowError(*again)
+                rec, is_update = rules.parse_cells(raw, ctx, known_ids)
+                rec["compound"] = self.compound
+                if rules.record_id:
                     # A row already loaded is a duplicate whatever the record's state now: its
                     # identity is its parsed values, known before the checks that read that state.
-                    digest = row_hash(kind_name, self.compound, rec)
+                    digest = row_hash(kind.name, self.compound, rec)
                     if digest in existing or digest in seen_hashes:
                         result.duplicates += 1
                         continue
-                parsed = self.finish(kind, rec, raw, is_update, known_ids)
+                parsed = rules.finish(rec, raw, ctx)
+                if rules.state:
+                    self._check_state(rules, rec, raw, is_update)
             except RowError as err:
-                self.reject(result, self._rejection(path, sheet, row_number, kind_name, headers, raw, err))
+                self.reject(result, self._rejection(path, sheet, row_number, kind.name, headers, raw, err))
                 continue
+            if rules.record_id:
+                known_ids.add(rec[rules.record_id])
             fresh = []
             for rec in parsed:  # a seal row may expand to several floors
-                digest = row_hash(kind_name, self.compound, rec)
+                digest = row_hash(kind.name, self.compound, rec)
                 if by_key is not None:
                     # A register row is new when it changes its key's current row (an earlier
                     # row of this sheet may have changed it: a file read again replays in order).
@@ -297,28 +274,27 @@ class Importer:
                 records = []
                 self.commit_part()
         self._write(kind, records)
-        self.flush_rejections()
-        if kind.register:
-            self._register_cache = None
 
-    def _load_sheet_fast(self, path: Path, sheet: Sheet, kind: Kind, headers: dict, mapping: dict[int, str],
-                         result: SheetResult, raw_columns, seen_hashes: set[str]):
-        """load_sheet for the big log kinds, column by column (fastparse); the rows it does
-        not handle (rejections, unusual values) go through parse_row one by one, in order.
-        Same rows, values, rejections, duplicates and table order as the per-row loop."""
+    def _load_columns(self, rules: KindRules, where: tuple, raw_columns, seen_hashes: set[str]):
+        """The column-at-a-time path (fastparse) for the big log kinds; the rows it does not pass
+        go through the per-row rules one by one, in order, and give the rejections. Same rows,
+        values, rejections, duplicates and table order as the per-row path."""
+        path, sheet, headers, mapping, result = where
+        kind = rules.kind
+        ctx = self.context()
         types = fastparse.table_types(self.con, kind.name)
-        staged = fastparse.parse(self, kind, raw_columns, types)
+        staged = fastparse.parse(rules, ctx, self.compound, raw_columns, types)
         result.rows_read = raw_columns.n
         slow = []
         for pos in np.flatnonzero(~staged.ok).tolist():
             row_number, cells = sheet.row(int(raw_columns.index[pos]))
             raw = {name: (cells[i] if i < len(cells) else None) for i, name in mapping.items()}
             try:
-                parsed = self.parse_row(kind, raw, None)
+                rec, _ = rules.parse_cells(raw, ctx)
+                (rec,) = rules.finish(rec, raw, ctx)  # these kinds make one record of a row
             except RowError as err:
                 self.reject(result, self._rejection(path, sheet, row_number, kind.name, headers, raw, err))
                 continue
-            (rec,) = parsed  # these kinds make one record of a row
             slow.append((pos, {**rec, "row_hash": row_hash(kind.name, self.compound, rec)}))
         # A duplicate: a hash already in the table (earlier imports, and this import's earlier
         # files: they are written already), in seen_hashes, or earlier in this file.
@@ -327,7 +303,48 @@ class Importer:
         result.accepted = fastparse.insert(self.con, kind.name, types, staged, slow, seen_hashes,
                                            {"compound": self.compound, "import_id": self.import_id})
         result.duplicates = parsed_rows - result.accepted
-        self.flush_rejections()
+
+    def _check_state(self, rules: KindRules, rec: dict, raw: dict, is_update: bool) -> None:
+        """The state checks on the record as this row leaves it; remembered for later rows."""
+        record = (rules.kind.name, rec[rules.record_id])
+        state = self._state(rules, rec[rules.record_id]) if is_update else {}
+        self._pending[record] = rules.check_state(rec, raw, state)
+
+    def _state(self, rules: KindRules, record_id) -> dict:
+        """A known record's state fields: as updated earlier in this import, else as stored
+        (Python's own types: a DATE is a date, as the parsers make them)."""
+        pending = self._pending.get((rules.kind.name, record_id))
+        if pending is not None:
+            return pending
+        fields = rules.state_fields
+        names = ", ".join(f'"{f}"' for f in fields)  # from the rules
+        found = self.con.execute(
+            f'select {names} from {sql_table(rules.kind.name)} where compound = $compound and "{rules.record_id}" = $id',
+            {"compound": self.compound, "id": record_id}).fetchall()  # (all: no result left open)
+        return dict(zip(fields, found[0], strict=True)) if found else {}
+
+    def _resolve_volunteers(self, kind_name: str, every_row: bool) -> None:
+        """volunteer_id is the register's answer for what was typed (an ID, else a name only one
+        volunteer has), looked up in SQL after loading: for this import's rows, and for every row
+        when the volunteers register changed, so a volunteer added after yesterday's import
+        resolves yesterday's rows too. Not part of a row's identity (rules.row_hash)."""
+        tables = VOLUNTEER_REFS if every_row else {
+            t: c for t, c in VOLUNTEER_REFS.items() if t in (kind_name, EVENTS.get(kind_name))}
+        params = {"compound": self.compound} | ({} if every_row else {"import_id": self.import_id})
+        only = "" if every_row else " and import_id = $import_id"
+        answers = ("select volunteer_id as typed, volunteer_id from volunteers where compound = $compound"
+                   " union all select name, min(volunteer_id) from volunteers where compound = $compound"
+                   " and name not in (select volunteer_id from volunteers where compound = $compound)"
+                   " group by name having count(*) = 1")
+        for table, column in tables.items():
+            table = sql_table(table)  # the column is the contract's
+            self.con.execute(
+                f"update {table} set volunteer_id = found.volunteer_id from ({answers}) as found"
+                f' where {table}.compound = $compound and {table}."{column}" = found.typed'
+                f" and {table}.volunteer_id is distinct from found.volunteer_id{only}", params)
+            self.con.execute(
+                f"update {table} set volunteer_id = null where compound = $compound and volunteer_id is not null"
+                f' and "{column}" not in (select typed from ({answers})){only}', params)
 
     def reject(self, result: SheetResult, rejection: dict) -> None:
         result.rejected += 1
@@ -363,7 +380,7 @@ class Importer:
         self.con.execute("begin transaction")
 
     def _existing_hashes(self, kind: Kind) -> set[str]:
-        table = kind.name if not _events_table(kind) else _events_table(kind)
+        table = EVENTS.get(kind.name, kind.name)
         rows = self.con.execute(
             f"select row_hash from {sql_table(table)} where compound = $compound",
             {"compound": self.compound}).fetchall()
@@ -376,22 +393,24 @@ class Importer:
                                 {"compound": self.compound}).fetchall()
         return {tuple(row[:-1]): row[-1] for row in rows}
 
-    def _sticky_rejections(self, kind: Kind, headers: dict[str, str]) -> dict[str, tuple]:
+    def _sticky_rejections(self, rules: KindRules, headers: dict[str, str]) -> dict[str, tuple]:
         """Rows of an updatable kind rejected before for what they meant to the record's state
-        then (STATE_REJECTIONS), by the row as typed: read again, such a row is rejected
+        then (rules.state_codes), by the row as typed: read again, such a row is rejected
         again, as it was where it stood in its file, not checked against a later state."""
+        if not rules.state_codes:
+            return {}
         names = {text: name for name, text in headers.items()}
         rows = self.con.execute(
             'select raw, reason_code, "column", value from rejected_rows'
             " where compound = $compound and kind = $kind and list_contains($codes, reason_code)",
-            {"compound": self.compound, "kind": kind.name, "codes": list(STATE_REJECTIONS)}).fetchall()
+            {"compound": self.compound, "kind": rules.kind.name, "codes": list(rules.state_codes)}).fetchall()
         return {raw: (code, names.get(column, column), value) for raw, code, column, value in rows}
 
-    def _known_ids(self, kind: Kind) -> set | None:
-        col = UPDATE_ID.get(kind.name)
+    def _known_ids(self, rules: KindRules) -> set | None:
+        col = rules.record_id
         if col is None:
             return None
-        rows = self.con.execute(f'select "{col}" from {sql_table(kind.name)} where compound = $compound',
+        rows = self.con.execute(f'select "{col}" from {sql_table(rules.kind.name)} where compound = $compound',
                                 {"compound": self.compound}).fetchall()
         return {r[0] for r in rows}
 
@@ -415,223 +434,12 @@ class Importer:
         """A row as typed (its known columns, long cells cut), as kept with its rejection."""
         return json.dumps({headers.get(k, k): _jsonable(_shown(v)) for k, v in raw.items()}, ensure_ascii=False)
 
-    # -- parsing one row into one or more records (seals expand floor ranges)
-    def parse_row(self, kind: Kind, raw: dict, known_ids: set | None) -> list[dict]:
-        rec, is_update = self.parse_cells(kind, raw, known_ids)
-        return self.finish(kind, rec, raw, is_update, known_ids)
-
-    def parse_cells(self, kind: Kind, raw: dict, known_ids: set | None) -> tuple[dict, bool]:
-        """The row's cells parsed (the record as typed, without defaults), and whether it
-        updates a known record. Depends on the row and the registers only, not on the state
-        of the records it updates: that is what makes it the row's identity (row_hash)."""
-        rec: dict = {}
-        missing = []
-        for col in kind.columns:
-            if self._parse_column(kind, col, raw, rec):
-                missing.append(col.name)
-        self._parse_quantity(kind, raw, rec)
-        id_col = UPDATE_ID.get(kind.name)
-        is_update = id_col is not None and rec.get(id_col) in known_ids
-        if missing and not (is_update and id_col not in missing):
-            name = missing[0]
-            raise RowError("missing", name, None)
-        rec["compound"] = self.compound
-        return rec, is_update
-
-    def finish(self, kind: Kind, rec: dict, raw: dict, is_update: bool, known_ids: set | None) -> list[dict]:
-        """The per-kind checks and derived columns: the row's records."""
-        finish = getattr(self, f"_finish_{kind.name}", None)
-        records = finish(rec, raw, is_update) if finish else [rec]
-        for r in records:
-            r["compound"] = self.compound
-        id_col = UPDATE_ID.get(kind.name)
-        if id_col is not None:
-            known_ids.add(rec[id_col])
-        return records
-
-    def _parse_column(self, kind: Kind, col, raw: dict, rec: dict) -> bool:
-        """Parse one column of a row into rec; True when it is required and blank."""
-        value = raw.get(col.name)
-        if isinstance(value, str) and len(value) > TEXT_MAX_CHARS:
-            raise RowError("too_long", col.name, value, limit=f"{TEXT_MAX_CHARS:,}")
-        if col.name in kind.alternatives and P.is_blank(value) and all(
-                not P.is_blank(raw.get(a)) for a in kind.alternatives[col.name]):
-            return False
-        if col.type in ("quantity", "unit"):
-            return False  # quantity is parsed with its unit (_parse_quantity)
-        if value is None or value == "" or P.is_blank(value):
-            return col.required
-        try:
-            self._parse_cell(col, value, rec, raw, kind.name)
-        except P.ParseError as err:
-            raise RowError(err.code, col.name, value, **err.details) from None
-        return False
-
-    def _parse_quantity(self, kind: Kind, raw: dict, rec: dict) -> None:
-        if not P.is_blank(raw.get("quantity")):
-            try:
-                rec["quantity"], rec["qty_unit"], rec["kg"] = P.parse_quantity(
-                    raw["quantity"], raw.get("qty_unit"))
-            except P.ParseError as err:
-                raise RowError(err.code, "quantity", raw["quantity"]) from None
-            in_range(kind.column("quantity"), rec["quantity"], raw["quantity"])
-        elif "qty_unit" in HEADERS_BY_KIND[kind.name] and not P.is_blank(raw.get("qty_unit")):
-            rec["qty_unit"] = P.normalise(raw["qty_unit"])
-
-    def _parse_group(self, kind: Kind, names: tuple[str, ...], values: tuple, finish: str | None) -> dict | None:
-        """Some columns of a row parsed as parse_row parses them (in the contract's order,
-        then the quantity, then the finish that needs them): their part of the record, or
-        None when parse_row would reject the row for them (fastparse's per-value step).
-        None too on anything unexpected: such rows go through parse_row, which decides."""
-        raw = dict(zip(names, values, strict=True))
-        rec: dict = {}
-        try:
-            for col in kind.columns:
-                if col.name in raw and self._parse_column(kind, col, raw, rec):
-                    return None  # a required cell is blank
-            if "quantity" in raw:
-                self._parse_quantity(kind, raw, rec)
-            if finish:
-                (rec,) = getattr(self, finish)(rec, raw, False)
-        except Exception:  # noqa: BLE001 - RowError, or a surprise: the per-row path decides
-            return None
-        return rec
-
-    def _parse_cell(self, col, value, rec: dict, raw: dict, kind_name: str):
-        self._parse_value(col, value, rec, raw, kind_name)
-        if col.range is not None:
-            in_range(col, rec[col.name], value)
-        elif col.type in ("date", "datetime"):
-            self.window.check(col.name, rec[col.name], value)
-
-    def _parse_value(self, col, value, rec: dict, raw: dict, kind_name: str):
-        kind = col.type
-        if kind == "text":
-            text = P.normalise(value)
-            if col.name == "building":
-                text = P.parse_building(value)
-                if kind_name != "buildings":
-                    self.check_building(text, None, col.name, value)
-            if col.name == "room":
-                floor, text = P.parse_room(value)
-                rec["floor"] = floor
-            rec[col.name] = text
-        elif kind == "int":
-            rec[col.name] = P.parse_int(value)
-        elif kind == "float":
-            rec[col.name] = P.parse_number(value)
-        elif kind == "date":
-            rec[col.name] = P.parse_date(value, self.year)
-        elif kind == "time":
-            rec[col.name] = P.parse_time(value)
-        elif kind == "datetime":
-            rec[col.name] = P.parse_datetime(value, self.year)
-        elif kind == "temp":
-            rec[col.name] = P.parse_temperature(value)
-        elif kind == "bool":
-            rec[col.name] = P.parse_bool(value)
-        elif kind == "floors":
-            rec["floor_list"] = P.parse_floors(value)
-        elif kind == "volref":
-            text = P.normalise(value)
-            rec[col.name] = text
-            rec["volunteer_id"] = self.resolve_volunteer(text)
-        elif kind == "address":
-            building, unit, floor, room = P.parse_address(value)
-            self.check_building(building, floor, col.name, value)
-            rec.update(building=building, unit=unit, floor=floor, room=room)
-        elif kind.startswith("code:"):
-            rec[col.name] = P.parse_code(value, kind[5:])
-        elif kind.startswith("list:"):
-            rec[col.name] = P.parse_list(value, kind[5:])
-        else:  # pragma: no cover - a contract typo
-            raise AssertionError(kind)
-
-    # -- per-kind checks and derived columns
-    def _finish_buildings(self, rec, raw, is_update):
-        rec.setdefault("units", 1)
-        return [rec]
-
-    def _finish_households(self, rec, raw, is_update):
-        self.check_building(rec["building"], rec["floor"], "room", raw.get("room"))
-        if rec.get("unit") is not None:
-            rec["unit"] = P.normalise(rec["unit"]).removesuffix("单元")
-        return [rec]
-
-    def _finish_shifts(self, rec, raw, is_update):
-        start = datetime.combine(rec["date"], rec["start"])
-        end = datetime.combine(rec["date"], rec["end"])
-        if end <= start:  # an end before the start means the shift ran past midnight
-            end += timedelta(days=1)
-        rec["start"], rec["end"] = start, end
-        rec["hours"] = round((end - start).total_seconds() / 3600, 2)
-        return [rec]
-
-    def _finish_deliveries(self, rec, raw, is_update):
-        if "address" not in rec and "building" in rec:
-            self.check_building(rec["building"], rec["floor"], "room", raw.get("room"))
-        return [rec]
-
-    def _finish_medicine_requests(self, rec, raw, is_update):
-        # (a blank urgency stays blank in the event: the fold gives a new request its default)
-        merged = self._merged("medicine_requests", "request_id", rec) if is_update else {f: rec.get(f) for f in CHECKED["medicine_requests"]}
-        if merged.get("status") == "delivered" and not merged.get("fulfilled_at"):
-            raise RowError("delivered_without_time", "fulfilled_at", raw.get("fulfilled_at"))
-        if merged.get("fulfilled_at") and merged.get("requested_at") and \
-                merged["fulfilled_at"] < merged["requested_at"]:
-            raise RowError("delivered_before_request", "fulfilled_at", raw.get("fulfilled_at"))
-        self._keep("medicine_requests", "request_id", rec, merged)
-        return [rec]
-
-    def _finish_cases(self, rec, raw, is_update):
-        merged = self._merged("cases", "case_id", rec) if is_update else {f: rec.get(f) for f in CHECKED["cases"]}
-        if merged.get("outcome_on") and not merged.get("outcome"):
-            raise RowError("outcome_date_without_outcome", "outcome_on", raw.get("outcome_on"))
-        if merged.get("outcome_on") and merged.get("reported_on") and \
-                merged["outcome_on"] < merged["reported_on"]:
-            raise RowError("outcome_before_report", "outcome_on", raw.get("outcome_on"))
-        self._keep("cases", "case_id", rec, merged)
-        return [rec]
-
-    def _finish_seals(self, rec, raw, is_update):
-        floors = self.register()["floors"][rec["building"]]
-        out = []
-        for floor in rec.pop("floor_list", [None]):
-            if floor is not None and floor > floors:
-                raise RowError("floor_too_high", "floors", raw.get("floors"), floor=floor, floors=floors)
-            out.append({**rec, "floor": floor})
-        if rec.get("sealed_until") and rec["sealed_until"] < rec["sealed_from"]:
-            raise RowError("end_before_start", "sealed_until", raw.get("sealed_until"))
-        return out
-
-    def _finish_vehicle_trips(self, rec, raw, is_update):
-        if rec.get("returned_at") and rec["returned_at"] < rec["departed_at"]:
-            raise RowError("return_before_departure", "returned_at", raw.get("returned_at"))
-        return [rec]
-
-    def _merged(self, table: str, id_col: str, rec: dict) -> dict:
-        """The fields the checks read (CHECKED) of the request or case as this update would
-        leave it (blank cells keep old values)."""
-        fields = CHECKED[table]
-        pending = self._pending.get((table, rec[id_col]))
-        if pending is None:  # Python's own types (a DATE is a date), as the parsers make them
-            names = ", ".join(f'"{f}"' for f in fields)  # from CHECKED
-            found = self.con.execute(
-                f'select {names} from {sql_table(table)} where compound = $compound and "{id_col}" = $id',
-                {"compound": self.compound, "id": rec[id_col]}).fetchall()  # (all: no result left open)
-            pending = dict(zip(fields, found[0] if found else (None,) * len(fields), strict=True))
-        return {f: rec[f] if rec.get(f) is not None else pending.get(f) for f in fields}
-
-    def _keep(self, table: str, id_col: str, rec: dict, merged: dict) -> None:
-        """Remember an accepted update so later rows in this import see it."""
-        self._pending[(table, rec[id_col])] = merged
-
     # -- writing
     def _write(self, kind: Kind, records: list[dict], fold: bool = True):
         """Write records; an updatable kind's events are folded into its table when `fold`
         (after a sheet's last batch)."""
         table = kind.name
-        events = _events_table(kind)
+        events = EVENTS.get(kind.name)
         if not records:
             if fold and events and self._unfolded:
                 self._fold_events(table, events, list(kind.update_key), table_columns(self.con, table))
@@ -698,13 +506,6 @@ class Importer:
             f" where compound = $compound and {touched} group by compound, {keys}", params)
 
 
-HEADERS_BY_KIND = {name: {c.name for c in kind.columns} for name, kind in KINDS.items()}
-
-
-def _events_table(kind: Kind) -> str | None:
-    return {"medicine_requests": "medicine_request_events", "cases": "case_events",
-            "seals": "seal_events"}.get(kind.name)
-
 
 def table_columns(con, table: str) -> list[str]:
     return [r[0] for r in con.execute(
@@ -735,21 +536,46 @@ def _shown(value):
     return value
 
 
-def in_range(col, value, raw) -> None:
-    """The contract's range of a number column (Column.range), bounds included."""
-    low, high = col.range
-    if not low <= value <= high:
-        raise RowError("out_of_range", col.name, raw, low=f"{low:,g}", high=f"{high:,g}")
-
-
-def row_hash(kind: str, compound: str, rec: dict) -> str:
-    """Identity of a row's parsed values (not its file or row number): equal values, equal hash.
-    (fastparse builds the same text column-wise from the same hash_part.)"""
-    parts = [kind, compound]
-    for key in sorted(rec):
-        if key != "row_hash":
-            parts.append(fastparse.hash_part(key, rec[key]))
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+def upgrade_identity(con, compound: str) -> None:
+    """Re-hash, once, the rows of a compound hashed before this row identity (rules.IDENTITY_VERSION):
+    each row's hash from its stored values, as the rules make it (a stored value is the parsed
+    value; volunteer_id, which the register gave, is not part of it). Rows of a log kind that
+    are now one row are kept once, the first loaded: they are the rows the old identity counted
+    twice. An updatable kind's events keep their history; its table's hash is its last event's."""
+    params = {"compound": compound}
+    version = con.execute("select identity_version from compounds where compound = $compound", params).fetchall()
+    if version and version[0][0] is not None and version[0][0] >= IDENTITY_VERSION:
+        return
+    for kind in KINDS.values():
+        table = sql_table(EVENTS.get(kind.name, kind.name))
+        fields = [c for c in table_columns(con, table) if c in RULES[kind.name].fields]
+        quoted = ", ".join(f'"{c}"' for c in fields)  # the rules' fields among the table's columns
+        last = con.execute(f"select max(rowid) from {table}").fetchall()[0][0]
+        for start in range(0, -1 if last is None else last + 1, REHASH_BATCH):
+            rows = con.execute(f"select rowid, {quoted} from {table} where compound = $compound and rowid >= $start"
+                               " and rowid < $end", {**params, "start": start, "end": start + REHASH_BATCH}).fetchall()
+            con.register("rehashed", pd.DataFrame({
+                "row_id": pd.Series([row[0] for row in rows], dtype="int64"),
+                "digest": [row_hash(kind.name, compound, dict(zip(fields, row[1:], strict=True))) for row in rows]}))
+            con.execute(f"update {table} set row_hash = rehashed.digest from rehashed"
+                        f" where {table}.rowid = rehashed.row_id")
+            con.unregister("rehashed")
+            con.execute("commit")
+            con.execute("begin transaction")
+        if kind.name in EVENTS:
+            keys = " and ".join(f'x."{k}" is not distinct from e."{k}"' for k in kind.update_key)
+            names = ", ".join(f'"{k}"' for k in kind.update_key)
+            con.execute(f"update {sql_table(kind.name)} as x set row_hash = e.digest from (select {names},"
+                        f" arg_max(row_hash, event_seq) as digest from {table} where compound = $compound"
+                        f" group by all) as e where x.compound = $compound and {keys}", params)
+        elif kind.update_key is None:
+            con.execute(f"delete from {table} where rowid in (select rowid from (select rowid, row_number()"
+                        " over (partition by row_hash order by import_id, rowid) as n"
+                        f" from {table} where compound = $compound) where n > 1)", params)
+        con.execute("commit")
+        con.execute("begin transaction")
+    con.execute("update compounds set identity_version = $version where compound = $compound",
+                {**params, "version": IDENTITY_VERSION})
 
 
 def import_files(paths: list[Path], *, store=None, compound: str, year: int | None = None,
@@ -816,6 +642,7 @@ def _load(work: list, *, store, compound: str, year: int | None, command: str, d
           settings: dict) -> None:
     with new_snapshot(store, compound, commit=not dry_run) as con:
         _ensure_compound(con, compound, year, settings)
+        upgrade_identity(con, compound)
         rows = con.execute("select year from compounds where compound = $c", {"c": compound}).fetchall()
         imp = Importer(con, compound, year or (rows[0][0] if rows else None), command)
         seen: dict[str, set[str]] = {}

@@ -407,7 +407,7 @@ def cmd_briefing(args) -> int:
     import time
 
     from sitrep.access import audit
-    from sitrep.briefing import export as briefing
+    from sitrep.briefing import export
 
     if not (args.png or args.pdf):
         raise UsageError("say where to write: --png FILE and/or --pdf FILE")
@@ -416,18 +416,18 @@ def cmd_briefing(args) -> int:
     wanted = {"as_of": as_of, "buildings": args.building, "lang": args.lang, "png": args.png,
               "pdf": args.pdf}
     try:
-        chromium = briefing.find_chromium(args.chromium)
+        chromium = export.find_chromium(args.chromium)
         if args.url:
-            briefing.export(args.url, chromium=chromium, **wanted)
+            export.export(args.url, chromium=chromium, **wanted)
         else:   # a dashboard of its own, in demo mode; the browser starts while it boots
-            with briefing.Dashboard(args.store) as server, briefing.Renderer(chromium) as renderer:
+            with export.Dashboard(args.store) as server, export.Renderer(chromium) as renderer:
                 renderer.render(server.wait(), cookie=server.cookie, **wanted)
-    except briefing.ExportError as err:
+    except export.ExportError as err:
         print(f"python -m sitrep briefing: error: {err}", file=sys.stderr)
         return 1
     audit.record("briefing", f"cli:{getpass.getuser()}",
                  " ".join(str(p) for p in (args.png, args.pdf) if p),
-                 briefing.filters_record(as_of, args.building, args.lang), store=args.store)
+                 export.filters_record(as_of, args.building, args.lang), store=args.store)
     for path in (args.png, args.pdf):
         if path:
             print(path)

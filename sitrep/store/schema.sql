@@ -18,11 +18,13 @@ create table if not exists compounds (
     lat double,                   -- its position on the district plan: latitude/longitude …
     lon double,
     grid_cell varchar,            -- … or a cell of a hand-drawn grid (B3)
-    is_synthetic boolean default false  -- made-up data (the demo district), labelled so on screen
+    is_synthetic boolean default false,  -- made-up data (the demo district), labelled so on screen
+    identity_version integer      -- the row identity its rows' row_hash follows (sitrep/ingest/rules.py
+                                  -- IDENTITY_VERSION); older: re-hashed once by the next import
 );
 -- snapshots made before the demo mark (their compounds count as imported data), before the
--- window margin and before the district settings get the columns on their next snapshot
--- (an import, a change of settings, or store.upgrade at start-up)
+-- window margin, the district settings and the identity version get the columns on their next
+-- snapshot (an import, a change of settings, or store.upgrade at start-up)
 alter table compounds add column if not exists is_demo boolean default false;
 alter table compounds add column if not exists window_margin_days integer;
 alter table compounds add column if not exists district varchar;
@@ -31,6 +33,7 @@ alter table compounds add column if not exists lat double;
 alter table compounds add column if not exists lon double;
 alter table compounds add column if not exists grid_cell varchar;
 alter table compounds add column if not exists is_synthetic boolean default false;
+alter table compounds add column if not exists identity_version integer;
 
 create table if not exists buildings (
     compound varchar not null, building varchar not null, floors integer not null,

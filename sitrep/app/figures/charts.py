@@ -1,12 +1,24 @@
 """Small Plotly figures shared by pages. Titles and labels come from the caller (catalogs)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from sitrep.app.figures.colors import SERIES
 
 CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+@dataclass(frozen=True)
+class Series:
+    """A column drawn as a series: its label in the active language, its colour, bar or line
+    (where a figure lets the series choose)."""
+    column: str
+    label: str
+    color: str
+    kind: str = "bar"
 
 
 def trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "bar",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from sitrep.app.figures.charts import Series
 from sitrep.app.figures.colors import CASE, PALETTE, STATUS
 
 FONT = {"family": "Noto Sans CJK SC, sans-serif"}
@@ -30,13 +31,6 @@ class Mark:
     day: pd.Timestamp
     color: str
     text: str
-
-
-@dataclass(frozen=True)
-class Series:
-    column: str
-    label: str
-    color: str
 
 
 def marks(frame: pd.DataFrame, label) -> list[Mark]:

@@ -1,6 +1,7 @@
 """Figures of the sealed-floors page (pages/seals.py): the building x floor grid, the seal
-timeline, the sealed-household trend, the site plan (pydeck, no basemap) and the drill-down
-table. Labels come from the catalogs, colours from sitrep/app/figures/colors.py."""
+timeline, the sealed-household trend and the site plan (pydeck, no basemap). Labels come from
+the catalogs, colours from sitrep/app/figures/colors.py. What a click picks and the drill-down
+table are the page's (sitrep/app/seals_drill.py)."""
 from __future__ import annotations
 
 import math
@@ -12,7 +13,6 @@ import pydeck as pdk
 
 from sitrep.app.figures import charts
 from sitrep.app.figures.colors import STATUS
-from sitrep.app.privacy import mask_frame, may_see_personal
 from sitrep.i18n import label, t
 
 STATES = ("sealed_building", "sealed_floor", "case", "open")
@@ -28,64 +28,10 @@ def rgb(colour: str, alpha: int = 255) -> list[int]:
     return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
-# -- cells: a building ("B5") or one of its floors ("B5:13") ---------------------------------
-
-def cell_key(building: str, floor=None) -> str:
-    return building if floor is None else f"{building}:{int(floor)}"
-
-
-def parse_cell(key: str) -> tuple[str, int | None]:
-    building, _, floor = key.partition(":")
-    return building, int(floor) if floor else None
-
-
-def cell_label(key: str, lang: str) -> str:
-    building, floor = parse_cell(key)
-    if floor is None:
-        return t("seals.whole_building", lang, building=building)
-    return t("privacy.building_floor", lang, building=building, floor=floor)
-
-
-def cell_options(floors: pd.DataFrame) -> list[str]:
-    """Every building of the grid, each followed by its floors."""
-    options = []
-    for building, rows in floors.groupby("building", sort=False):
-        options.append(cell_key(building))
-        options.extend(cell_key(building, floor) for floor in rows["floor"])
-    return options
-
-
-def cell_summary(key: str, floors: pd.DataFrame, buildings: pd.DataFrame) -> pd.Series:
-    """The grid's row of a floor, or the site plan's row of a building."""
-    building, floor = parse_cell(key)
-    if floor is None:
-        return buildings[buildings["building"] == building].iloc[0]
-    return floors[(floors["building"] == building) & (floors["floor"] == floor)].iloc[0]
-
-
-def picked_cell(state) -> str | None:
-    """The cell of the point clicked on the grid (its customdata is [building, floor])."""
-    points = ((state or {}).get("selection") or {}).get("points") or []
-    for point in points:
-        data = point.get("customdata")
-        if data and len(data) >= 2:
-            return cell_key(str(data[0]), data[1])
-    return None
-
-
-def picked_building(state) -> str | None:
-    """The building picked on the site plan (pydeck selection: layer id -> objects)."""
-    objects = ((state or {}).get("selection") or {}).get("objects") or {}
-    for picked in objects.values():
-        for obj in picked or []:
-            if obj and obj.get("building"):
-                return str(obj["building"])
-    return None
-
-
 # -- the grid ------------------------------------------------------------------------------
 
-def _when(value, fmt: str, lang: str) -> str:
+def when(value, fmt: str, lang: str) -> str:
+    """A date or time as `fmt`, or "none" when there is none."""
     return value.strftime(fmt) if value is not None and value == value else t("seals.none", lang)
 
 
@@ -111,7 +57,7 @@ def grid(floors: pd.DataFrame, lang: str) -> go.Figure:
                 if r.sealed_since == r.sealed_since and r.sealed_since is not None else ""),
             t("seals.hover_households", lang, sealed=r.sealed_households, households=r.households),
             t("seals.hover_cases", lang, cases=_cases_text(r._asdict(), lang)),
-            t("seals.hover_delivery", lang, delivery=_when(r.last_delivery_at, "%m-%d %H:%M", lang)),
+            t("seals.hover_delivery", lang, delivery=when(r.last_delivery_at, "%m-%d %H:%M", lang)),
         ])
         for r in floors.itertuples(index=False)
     ]
@@ -257,33 +203,3 @@ def plan(buildings: pd.DataFrame, lang: str) -> pdk.Deck:
         layers=[footprints, labels], initial_view_state=view,
         views=[pdk.View(type="OrbitView", controller=True, orthographic=True)],
         map_style=None, map_provider=None, tooltip={"text": "{tooltip}"})
-
-
-# -- the drill-down table ------------------------------------------------------------------
-
-TABLE_COLUMNS = ("room", "unit", "residents", "vulnerable", "seal_state", "last_delivery_at",
-                 "deliveries", "screenings", "fever_screenings", "last_screened_on")
-
-
-def _vulnerable(codes, lang: str) -> str:
-    """A list of vulnerable-group codes (or null) as labels in the active language."""
-    if codes is None or codes is pd.NA or isinstance(codes, (float, str)):
-        return ""
-    return ("、" if lang == "zh" else ", ").join(label("vulnerable", c, lang) for c in codes)
-
-
-def households_table(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The drill-down as shown: rooms masked to building · floor, codes labelled, times as text.
-    Returns the frame and the column labels for ui.table."""
-    shown = mask_frame(frame, lang, rooms={"room": ("building", "floor")})
-    shown = shown.assign(
-        vulnerable=[_vulnerable(v, lang) for v in shown["vulnerable"]],
-        seal_state=[t(f"seals.state.{s}", lang) for s in shown["seal_state"]],
-        last_delivery_at=[_when(v, "%m-%d %H:%M", lang) for v in shown["last_delivery_at"]],
-        last_screened_on=[_when(v, "%m-%d", lang) for v in shown["last_screened_on"]],
-        unit=shown["unit"].fillna(""),
-    )
-    columns = {c: t(f"seals.col.{c}", lang) for c in TABLE_COLUMNS}
-    if may_see_personal():  # a role allowed personal data sees the room itself
-        columns["room"] = t("seals.col.room_unmasked", lang)
-    return shown, columns

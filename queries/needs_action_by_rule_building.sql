@@ -1,5 +1,5 @@
--- What needs action today? The briefing's short list: how many, and in which building,
--- never who.
+-- What needs action on the as-of day (the briefing's "needs action today"): how many, and in
+-- which building, never who.
 -- Grain: one row per rule and building with a count above zero at the end (24:00) of $as_of,
 -- ranked: rules in a fixed order of urgency (rule_rank), then buildings by count
 -- (building_rank); rule_total and rule_buildings give each rule's sum and number of rows,

@@ -1,4 +1,4 @@
-"""Figures of the briefing: small 14-day trends sized for a phone screenshot (one column,
+"""Figures of the briefing page (pages/briefing.py): small 14-day trends sized for a phone screenshot (one column,
 short, large enough type). Titles and labels come from the caller; colours from colors.py.
 
 ECharts (`st.echarts_chart`), not the Plotly of the other pages: the briefing is exported
@@ -9,21 +9,13 @@ Plotly's is missed. The spec is plain JSON, checked by the tests like a Plotly f
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
+
+from sitrep.app.figures.charts import Series
 
 FONT = "Noto Sans CJK SC, Source Sans Pro, sans-serif"
 AXIS_COLOR = "#808495"
 GRID_COLOR = "#e6e9ef"
-
-
-@dataclass(frozen=True)
-class Series:
-    column: str
-    label: str
-    color: str
-    kind: str = "bar"      # bar or line
 
 
 def trend(frame: pd.DataFrame, series: list[Series], title: str) -> dict:
