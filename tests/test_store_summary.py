@@ -90,7 +90,7 @@ def test_the_demos_summary_gives_what_its_pages_give(demo_store):
     for column in overview.columns:
         assert days[column].tolist() == overview[column].tolist(), column
     for day in (date(2020, 2, 10), date(2020, 2, 24)):
-        actions = run(snapshot, "briefing_needs_action", compound="福星城", buildings=[], as_of=day,
+        actions = run(snapshot, "needs_action_by_rule_building", compound="福星城", buildings=[], as_of=day,
                       gap_hours=config.DELIVERY_GAP_HOURS, **config.FATIGUE, **config.medicine_params())
         briefing = actions.loc[actions["rule"] == "not_screened", "count"].sum()
         assert days.loc[days["day"].dt.date == day, "not_screened"].item() == briefing > 0

@@ -17,6 +17,8 @@ create table if not exists compounds (
 -- the window margin, get the columns on their next import (or store.upgrade)
 alter table compounds add column if not exists is_demo boolean default false;
 alter table compounds add column if not exists window_margin_days integer;
+-- not in a545c27: the current importer (which feeds this old layout) records its row identity here
+alter table compounds add column if not exists identity_version integer;
 
 create table if not exists buildings (
     compound varchar not null, building varchar not null, floors integer not null,
