@@ -290,7 +290,8 @@ def _writing(store, compound: str, *, commit: bool):
         if current is not None:
             shutil.copyfile(current, partial)
         con = duckdb.connect(str(partial), config={"memory_limit": config.IMPORT_DUCKDB_MEMORY,
-                                                   "checkpoint_threshold": config.IMPORT_DUCKDB_CHECKPOINT})
+                                                   "checkpoint_threshold": config.IMPORT_DUCKDB_CHECKPOINT,
+                                                   "default_block_size": str(config.SNAPSHOT_BLOCK_SIZE)})
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
             con.execute("insert into compounds (compound) values ($c) on conflict do nothing", {"c": compound})
