@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from sitrep import config
-from sitrep.app.ui import compound_names, query
+from sitrep.app.ui import OutOfScope, compounds_in_scope, query
 from sitrep.i18n import DEFAULT_LANG, LANGS, t
 from sitrep.ingest.contract import window_params
 
@@ -72,8 +72,13 @@ def url_query() -> dict[str, list[str]]:
 
 
 def sidebar(lang: str) -> Filters | None:
-    """Draw the global filters; None when the store holds no compound yet."""
-    names = compound_names()
+    """Draw the global filters; None when the viewer may see no compound (the store holds none
+    yet). A compound in the URL outside the viewer's compounds raises OutOfScope (the shell
+    shows the refusal), as does one forged into the widget's state (by the query)."""
+    names = compounds_in_scope()
+    asked = st.query_params.get("compound")
+    if asked is not None and asked not in names:
+        raise OutOfScope(asked)
     if not names:
         return None
     compound = names[0]

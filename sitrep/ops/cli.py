@@ -96,10 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("name")
         if action in ("add", "role"):
             q.add_argument("--role", required=True, choices=roles)
+            q.add_argument("--compounds", type=_scope, metavar="A,B|all",
+                           help="limit the user to these compounds (all: every compound; "
+                                "`user role` without it keeps the user's compounds)")
         if action in ("add", "passwd"):
             q.add_argument("--password-stdin", action="store_true",
                            help="read the password from standard input (for scripts), never argv")
-    users.add_parser("list", help="list users and roles")
+    q = users.add_parser("scope", parents=[common],
+                         help="limit a user to some compounds, or `all`; ends their sessions")
+    q.add_argument("name")
+    q.add_argument("compounds", type=_scope, metavar="A,B|all")
+    users.add_parser("list", help="list users, roles and compounds")
 
     p = sub.add_parser("templates", help="write a blank XLSX template for every kind")
     p.add_argument("folder", type=Path)
@@ -144,6 +151,19 @@ def _margin(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 3660:
         raise argparse.ArgumentTypeError(f"not a number of days between 0 and 3660: {text!r}")
     return int(text)
+
+
+ALL_COMPOUNDS = "all"
+
+
+def _scope(text: str) -> list[str] | str:
+    """--compounds A,B (a Chinese comma too) or `all` (every compound)."""
+    if text.strip() == ALL_COMPOUNDS:
+        return ALL_COMPOUNDS
+    names = [n.strip() for n in text.replace("，", ",").split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"compound names separated by commas, or `all`, not {text!r}")
+    return names
 
 
 def _iso_date(text: str):
@@ -375,20 +395,44 @@ def cmd_user(args) -> int:
     try:
         if args.action == "list":
             for name, user in sorted((auth.load_users() or {}).items()):
-                print(f"{name}\t{user['role']}")
+                scope = auth.scope_of(user)
+                print(f"{name}\t{user['role']}" + (f"\t{','.join(scope)}" if scope else ""))
             return 0
+        scope = getattr(args, "compounds", None)
+        if scope is not None:
+            scope = None if scope == ALL_COMPOUNDS else scope
+            auth.check_scope(scope)
         if args.action == "add":
-            auth.add_user(args.name, args.role, _read_password(args))
+            auth.add_user(args.name, args.role, _read_password(args), compounds=scope)
         elif args.action == "passwd":
             auth.set_password(args.name, _read_password(args))
         elif args.action == "role":
             auth.set_role(args.name, args.role)
+            if args.compounds is not None:
+                auth.set_scope(args.name, scope)
+        elif args.action == "scope":
+            auth.set_scope(args.name, scope)
         elif args.action == "remove":
             auth.remove_user(args.name)
     except ValueError as err:   # a UsersFileError too: the message names the line
         raise UsageError(str(err)) from None
     print(f"{args.action}: {args.name} ({auth.users_path()})")
+    if scope:
+        _warn_unknown_compounds(getattr(args, "store", None), scope)
     return 0
+
+
+def _warn_unknown_compounds(store, scope: list[str]) -> None:
+    """A compound named in a scope that the store does not hold is allowed (a clerk may be set
+    up before her compound's first import) but said, in case it is a typo."""
+    try:
+        held = set(store_mod.compound_names(store))
+    except store_mod.StoreError:
+        return
+    missing = [name for name in scope if name not in held]
+    if missing:
+        print(f"warning: the store {store_mod.root(store)} holds no compound "
+              f"{', '.join(missing)} (yet): the user sees it once it is imported", file=sys.stderr)
 
 
 def cmd_templates(args) -> int:
