@@ -40,6 +40,8 @@ except ui.OutOfScope as err:            # ?compound= outside the viewer's compou
 if shown is None:
     st.info(t("empty.no_compound", lang))
     st.stop()
+if shown.compound in ui.synthetic_compounds():   # the demo district's made-up compounds say so
+    st.warning(t("synthetic.banner", lang, compound=shown.compound), icon=":material/science:")
 try:
     ui.guarded(page, lang)
 finally:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from sitrep import config
-from sitrep.app.ui import OutOfScope, compounds_in_scope, query
+from sitrep.app.ui import OutOfScope, compounds_in_scope, query, synthetic_compounds
 from sitrep.i18n import DEFAULT_LANG, LANGS, t
 from sitrep.ingest.contract import window_params
 
@@ -83,7 +83,10 @@ def sidebar(lang: str) -> Filters | None:
         return None
     compound = names[0]
     if len(names) > 1:
-        compound = st.sidebar.selectbox(t("filters.compound", lang), names, key="compound",
+        # the first real compound by default: the demo district opens on Fuxing City, not a made-up one
+        synthetic = synthetic_compounds()
+        first = next((i for i, name in enumerate(names) if name not in synthetic), 0)
+        compound = st.sidebar.selectbox(t("filters.compound", lang), names, index=first, key="compound",
                                         bind="query-params")
     compounds = query("compounds", compound=compound, **window_params(config.local_now().date()))
     if compounds.empty:

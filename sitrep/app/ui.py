@@ -65,6 +65,19 @@ def compounds_in_scope() -> list[str]:
     return names if allowed is None else [name for name in names if name in allowed]
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _synthetic(key: tuple) -> frozenset[str]:
+    from sitrep.store import summary
+
+    return frozenset(name for name, row in summary.compound_rows(key[0]).items() if row.get("is_synthetic"))
+
+
+def synthetic_compounds() -> frozenset[str]:
+    """The compounds whose data is made up (`is_synthetic`, the demo district's): labelled so on
+    every page. Read from the summaries once per change of any compound."""
+    return _synthetic(store.cache_key())
+
+
 class OutOfScope(PermissionError):
     """A compound outside the viewer's compounds was asked for: no data, a clear message."""
 

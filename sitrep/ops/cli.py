@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help="generate the demo spreadsheets and import them")
     p.add_argument("--out", type=Path, help="where to write the spreadsheets (default data/demo)")
     p.add_argument("--if-missing", action="store_true", help="do nothing when a snapshot exists")
+    p.add_argument("--compounds", type=_demo_compounds, default=1, metavar="N",
+                   help="a district of N compounds: Fuxing City and N-1 synthetic ones around it "
+                        "(default 1: Fuxing City alone)")
+    p.add_argument("--district-out", type=Path,
+                   help="where to write the synthetic compounds' spreadsheets (default data/demo-district)")
 
     p = sub.add_parser("import", parents=[common], help="import CSV/XLSX files")
     p.add_argument("paths", nargs="+", type=Path)
@@ -156,6 +161,14 @@ def _margin(text: str) -> int:
 ALL_COMPOUNDS = "all"
 
 
+def _demo_compounds(text: str) -> int:
+    from sitrep.demo.district import MAX_COMPOUNDS
+
+    if not text.isdigit() or not 1 <= int(text) <= MAX_COMPOUNDS:
+        raise argparse.ArgumentTypeError(f"a number of compounds from 1 to {MAX_COMPOUNDS}, not {text!r}")
+    return int(text)
+
+
 def _scope(text: str) -> list[str] | str:
     """--compounds A,B (a Chinese comma too) or `all` (every compound)."""
     if text.strip() == ALL_COMPOUNDS:
@@ -205,9 +218,14 @@ def cmd_demo(args) -> int:
 
     state = _demo_state(args.store, demo.COMPOUND)
     # --if-missing (make run): a store with a snapshot is left alone, unless it is a demo made
-    # before the demo mark (rebuilding it marks it, so `make run` can serve it openly again)
+    # before the demo mark (rebuilding it marks it, so `make run` can serve it openly again);
+    # a demo store without the district asked for gets the synthetic compounds it lacks
     if args.if_missing and store_mod.compound_names(args.store) and state != "old_demo":
         store_mod.upgrade(args.store)   # a snapshot from an older version gets the new columns
+        if state == "demo" and args.compounds > 1 and _only_demo(args.store):
+            code = _demo_district(args, skip_present=True)
+            if code:
+                return code
         print(store_mod.current_path(args.store, demo.COMPOUND) or store_mod.root(args.store))
         return 0
     if state == "imported":
@@ -221,7 +239,30 @@ def cmd_demo(args) -> int:
                            command="demo", settings=settings)
     print_summary(results)
     print(store_mod.current_path(args.store, demo.COMPOUND))
-    return 1 if any(r.refused for r in results) else 0
+    refused = any(r.refused for r in results)
+    return _demo_district(args) or int(refused) if args.compounds > 1 else int(refused)
+
+
+def _only_demo(store) -> bool:
+    """Every compound of the store is the generated demo (synthetic ones are not added to real data)."""
+    from sitrep.access.mode import imported_compounds
+
+    return not imported_compounds(store)
+
+
+def _demo_district(args, *, skip_present: bool = False) -> int:
+    """The synthetic compounds of `demo --compounds N` (sitrep/demo/district.py), one line each."""
+    from sitrep.demo import district
+
+    out = args.district_out or store_mod.REPO / "data" / "demo-district"
+    refused = False
+    for compound, results in district.build(args.store, out, args.compounds, skip_present=skip_present):
+        rows = sum(r.accepted for r in results)
+        rejected = sum(r.rejected for r in results)
+        refused |= any(r.refused for r in results)
+        print(f"{compound.scenario.compound}\tsynthetic\t{compound.story}\t{compound.households} households"
+              f"\t{rows} rows\t{rejected} rejected" + ("\tREFUSED" if any(r.refused for r in results) else ""))
+    return int(refused)
 
 
 def _demo_state(store, compound: str) -> str:
