@@ -97,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                              ("passwd", "change a user's password (prompts); ends their sessions"),
                              ("role", "change a user's role; ends their sessions"),
                              ("remove", "remove a user; ends their sessions")):
-        q = users.add_parser(action, help=helptext)
+        # add and role may name compounds: --store says which store to check them against
+        q = users.add_parser(action, help=helptext, parents=[common] if action in ("add", "role") else [])
         q.add_argument("name")
         if action in ("add", "role"):
             q.add_argument("--role", required=True, choices=roles)
