@@ -218,3 +218,23 @@ def test_a_clerk_imports_only_into_her_compound(scoped, browser_cookies, tmp_pat
     at = app(compound=A)
     at.run()
     assert at.error and not at.file_uploader
+
+
+def test_a_scoped_commander_sees_the_audit_of_her_compounds_only(scoped, browser_cookies, tmp_path, monkeypatch):
+    import shutil
+
+    from sitrep.access import audit
+
+    own = tmp_path / "store"                     # the trail lives beside the store: one of its own
+    shutil.copytree(scoped, own)
+    monkeypatch.setenv("SITREP_STORE", str(own))
+    audit.record("import", "wu", "甲.csv", {"compound": A})
+    audit.record("import", "wu", "乙.csv", {"compound": B})
+    auth.set_scope("yu", [B])
+    sign_in(browser_cookies, "yu")
+    at = app()
+    at.run()
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert "乙.csv" in shown.values and "甲.csv" not in shown.values
