@@ -18,7 +18,7 @@ from sitrep.ops.cli import main
 from sitrep.store import summary
 from sitrep.store.queries import run_plain
 
-from .conftest import app, open_demo
+from .conftest import REPO, app, open_demo
 
 FUXING = demo.COMPOUND
 STALE = "模拟·桂花苑"          # the second synthetic compound: the stale one
@@ -150,3 +150,28 @@ def test_every_synthetic_compound_keeps_the_scenario_limits():
         assert sc.lockdown_from <= date(2020, 2, 8), "data on the district's report day (10 Feb)"
     stale = [c for c in district.synthetic(district.MAX_COMPOUNDS - 1) if c.stale]
     assert [c.scenario.compound for c in stale] == [STALE]
+
+
+def test_make_run_adds_the_missing_synthetic_compounds_once(demo_store, tmp_path, capsys):
+    """`demo --if-missing --compounds N` (make run) on a demo store of Fuxing City alone adds the
+    synthetic compounds it lacks, then leaves the store alone; a store holding imported data
+    never gets synthetic compounds."""
+    import shutil
+
+    from sitrep.ingest.importer import import_files
+
+    folder = tmp_path / "store"
+    shutil.copytree(demo_store, folder)
+    args = ["demo", "--if-missing", "--compounds", "3", "--store", str(folder),
+            "--district-out", str(tmp_path / "synthetic")]
+    assert main(args) == 0
+    assert len(store.compound_names(folder)) == 3
+    paths = {name: store.current_path(folder, name) for name in store.compound_names(folder)}
+    assert main(args) == 0
+    assert {name: store.current_path(folder, name) for name in store.compound_names(folder)} == paths
+    # real data beside the demo: left alone
+    real = tmp_path / "real"
+    shutil.copytree(demo_store, real)
+    import_files(sorted((REPO / "tests" / "fixture").glob("*.csv")), store=real, compound="真实小区", year=2020)
+    assert main([*args[:-4], "--store", str(real), "--district-out", str(tmp_path / "s2")]) == 0
+    assert sorted(store.compound_names(real)) == sorted([FUXING, "真实小区"])

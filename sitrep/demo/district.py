@@ -208,7 +208,7 @@ def build(store, out_dir, n: int, *, skip_present: bool = False) -> list[tuple[S
                                       "lon": compound.lon, "is_synthetic": True},
                  backdate_days=STALE_DAYS if compound.stale else 0)
         done.append((compound, results))
-    if n > 1 and store_mod.find(store, FUXING_CITY.compound) is not None:
+    if done and store_mod.find(store, FUXING_CITY.compound) is not None:   # (nothing new: as it was)
         mark(store, FUXING_CITY.compound, {"district": DISTRICT, "street": STREET, "lat": CENTRE[0],
                                            "lon": CENTRE[1]})
     return done
