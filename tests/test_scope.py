@@ -149,6 +149,14 @@ def test_a_deep_link_to_another_compound_is_refused(scoped, browser_cookies):
     assert not at.exception
     assert [e.value for e in at.error] and "无权查看" in at.error[0].value and A in at.error[0].value
     assert not metrics(at) and not at.dataframe and A not in headings(at)
+    # a compound the store does not hold: the same refusal (no hint of which compounds exist)
+    at = app(compound="不存在的小区")
+    at.run()
+    assert at.error and "不存在的小区" in at.error[0].value and not metrics(at)
+    # the key twice, hers and another: refused too
+    at = app(compound=[B, A])
+    at.run()
+    assert at.error and not metrics(at)
     # her own compound by the same link shows its data
     at = app(compound=B)
     at.run()

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from sitrep import config
+from sitrep.app.session import scope
 from sitrep.app.ui import OutOfScope, compounds_in_scope, query, synthetic_compounds
 from sitrep.i18n import DEFAULT_LANG, LANGS, t
 from sitrep.ingest.contract import window_params
@@ -76,9 +77,13 @@ def sidebar(lang: str) -> Filters | None:
     yet). A compound in the URL outside the viewer's compounds raises OutOfScope (the shell
     shows the refusal), as does one forged into the widget's state (by the query)."""
     names = compounds_in_scope()
-    asked = st.query_params.get("compound")
-    if asked is not None and asked not in names:
-        raise OutOfScope(asked)
+    # A user limited to some compounds is refused any other in the URL (whether the store holds
+    # it or not: the answer tells nothing of other compounds); for everyone else an unknown name
+    # is dropped as an unknown building is, and the first compound shown.
+    if scope() is not None:
+        for asked in st.query_params.get_all("compound"):      # a repeated key: every value
+            if asked not in names:
+                raise OutOfScope(asked)
     if not names:
         return None
     compound = names[0]
