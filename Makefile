@@ -20,8 +20,11 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
+# `make run` opens on the demo district: Fuxing City and 7 synthetic compounds (README.md).
+DEMO_COMPOUNDS ?= 8
+
 run: $(VENV)/.installed
-	$(PY) -m sitrep demo --if-missing
+	$(PY) -m sitrep demo --if-missing --compounds $(DEMO_COMPOUNDS)
 	$(PY) -m sitrep serve --port $(PORT) --address $(ADDRESS) --open
 
 test: $(VENV)/.dev-installed
@@ -35,4 +38,4 @@ bench: $(VENV)/.dev-installed
 	$(PY) -m sitrep bench
 
 clean:
-	rm -rf data/snapshots data/compounds .pytest_cache .ruff_cache
+	rm -rf data/snapshots data/compounds data/demo-district .pytest_cache .ruff_cache

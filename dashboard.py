@@ -29,11 +29,19 @@ if page is home:
 session.sidebar(viewer, lang)
 
 if ui.snapshot() is None:
-    st.info(t("empty.no_snapshot", lang))
+    # a user whose compounds the store does not hold is told so, not "no data yet"
+    st.info(t("scope.none" if ui.compound_names() else "empty.no_snapshot", lang))
     st.stop()
-if filters.sidebar(lang) is None:
+try:
+    shown = filters.sidebar(lang)
+except ui.OutOfScope as err:            # ?compound= outside the viewer's compounds: no data
+    ui.refuse(err, lang)
+    st.stop()
+if shown is None:
     st.info(t("empty.no_compound", lang))
     st.stop()
+if shown.compound in ui.synthetic_compounds():   # the demo district's made-up compounds say so
+    st.warning(t("synthetic.banner", lang, compound=shown.compound), icon=":material/science:")
 try:
     ui.guarded(page, lang)
 finally:

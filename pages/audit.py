@@ -6,7 +6,7 @@ import streamlit as st
 
 from sitrep import config
 from sitrep.access import audit
-from sitrep.app import filters, ui
+from sitrep.app import filters, session, ui
 from sitrep.i18n import t
 
 f = filters.current()
@@ -22,7 +22,10 @@ with st.container(horizontal=True):
                          key="audit_span", format="YYYY-MM-DD")
 date_from, date_to = span if isinstance(span, tuple) and len(span) == 2 else (today, today)
 
-log = audit.read(events=events, who=who, date_from=date_from, date_to=date_to)
+# a commander limited to some compounds sees their events (and sign-ins), not other compounds'
+scope = session.scope()
+log = audit.read(events=events, who=who, date_from=date_from, date_to=date_to,
+                 compounds=None if scope is None else list(scope))
 if log is None or log.empty:
     ui.empty(lang)
     st.stop()

@@ -62,6 +62,7 @@ if files:
                                        key="import_confirm")
         cancel = st.button(t("import.cancel", lang), key="import_cancel")
     if confirm:
+        ui.check_scope(f.compound)          # a clerk imports only into her own compounds
         final = upload.run(folder, f.compound, dry_run=False, who=session.current_user()[0],
                            max_file_mb=config.MAX_FILE_MB)
         state["import_done"] = {"files": len(final), "accepted": sum(r.accepted for r in final),

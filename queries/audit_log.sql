@@ -1,7 +1,8 @@
 -- Who did what, when, with which filters: logins, log-outs, imports, briefings, downloads.
 -- Grain: one row per audit event, newest first.
 -- Parameters: $path (the audit file), $events (empty list = all), $who ('' = anyone),
---   $date_from, $date_to (local dates), $limit.
+--   $date_from, $date_to (local dates), $limit, $compounds (the viewer's compounds; null = all:
+--   an event of another compound is left out, one that names no compound, a sign-in, is kept).
 with
 
 events as (
@@ -19,6 +20,8 @@ chosen as (
         and ($who = '' or who = $who)
         and logged_at >= $date_from::date
         and logged_at < $date_to::date + 1
+        and ($compounds::varchar[] is null or filters->>'compound' is null
+             or list_contains($compounds::varchar[], filters->>'compound'))
 ),
 
 final as (

@@ -140,10 +140,16 @@ def test_the_audit_trail_is_appended_and_queried(tmp_path):
     con = duckdb.connect()
     today = date.today()
     params = {"path": str(audit.audit_path(tmp_path)), "date_from": today - timedelta(days=1),
-              "date_to": today + timedelta(days=1), "limit": 100}
+              "date_to": today + timedelta(days=1), "limit": 100, "compounds": None}
     frame = run(con, "audit_log", events=[], who="", **params)
     assert frame["event"].tolist() == ["login_failed", "download", "login"]      # newest first
     downloads = run(con, "audit_log", events=["download"], who="yu", **params)
     assert downloads["what"].tolist() == ["medicine_overdue.csv"]
     assert json.loads(downloads["filters"].iloc[0]) == {"building": ["B5"], "as_of": "2020-02-10"}
     assert run(con, "audit_log", events=[], who="nobody", **params).empty
+    # a viewer limited to some compounds: their compounds' events and those of none (sign-ins)
+    audit.record("import", "wu", "配送.csv", {"compound": "乙小区"}, store=tmp_path)
+    audit.record("import", "wu", "配送.csv", {"compound": "丙小区"}, store=tmp_path)
+    scoped = run(con, "audit_log", events=[], who="", **{**params, "compounds": ["乙小区"]})
+    assert [(e, json.loads(f).get("compound")) for e, f in zip(scoped["event"], scoped["filters"], strict=True)] == [
+        ("import", "乙小区"), ("login_failed", None), ("download", None), ("login", None)]

@@ -36,9 +36,11 @@ def record(event: str, who: str | None, what: str = "", filters: dict | None = N
         fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read(*, events: list[str], who: str, date_from, date_to, limit: int = 2000, store=None):
+def read(*, events: list[str], who: str, date_from, date_to, limit: int = 2000, store=None,
+         compounds: list[str] | None = None):
     """The trail through the named query `audit_log` (an in-memory DuckDB reads the file);
-    None when nothing has been recorded yet."""
+    None when nothing has been recorded yet. `compounds`: only the events of these compounds
+    (and those of none, such as sign-ins); None: all."""
     import duckdb
 
     from sitrep.store.queries import run_plain
@@ -49,6 +51,7 @@ def read(*, events: list[str], who: str, date_from, date_to, limit: int = 2000, 
     con = duckdb.connect()
     try:
         return run_plain(con, "audit_log", path=str(path), events=list(events), who=who,
-                   date_from=date_from, date_to=date_to, limit=limit)
+                   date_from=date_from, date_to=date_to, limit=limit,
+                   compounds=None if compounds is None else list(compounds))
     finally:
         con.close()

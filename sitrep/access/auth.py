@@ -1,7 +1,8 @@
 """Users, roles and sign-in checks.
 
 Users live in a TOML file outside git (`users.toml` in the repository, or $SITREP_USERS), one
-`[users.NAME]` table each with `role` and a bcrypt `password_hash`, managed by
+`[users.NAME]` table each with `role`, a bcrypt `password_hash` and, for a user limited to some
+compounds, `compounds = ["福星城", ...]` (absent: every compound), managed by
 `python -m sitrep user ...`. The file is checked whole whenever it is read: an unknown role, a
 malformed entry or a bad hash is a `UsersFileError` naming its line, and the server refuses to
 start (sitrep/access/mode.py). A role reaches pages and personal data only through the explicit
@@ -112,10 +113,16 @@ def parse_users(text: str, path: Path) -> dict[str, dict]:
             raise UsersFileError(path, line, f"user name {name!r}: letters, digits, . _ - @, at most 64")
         if not isinstance(entry, dict):
             raise UsersFileError(path, line, f"user {name!r} must be a table with role and password_hash")
-        unknown = sorted(set(entry) - {"role", "password_hash"})
+        unknown = sorted(set(entry) - {"role", "password_hash", "compounds"})
         if unknown:
             raise UsersFileError(path, _line_of(text, "users", name, unknown[0]) or line,
-                                 f"user {name!r}: unknown key {unknown[0]!r} (only role, password_hash)")
+                                 f"user {name!r}: unknown key {unknown[0]!r} (only role, password_hash, "
+                                 "compounds)")
+        if "compounds" in entry:
+            problem = scope_problem(entry["compounds"])
+            if problem:
+                raise UsersFileError(path, _line_of(text, "users", name, "compounds") or line,
+                                     f"user {name!r}: compounds {problem}")
         for key in ("role", "password_hash"):
             if key not in entry:
                 raise UsersFileError(path, line, f"user {name!r} has no {key}")
@@ -133,6 +140,38 @@ def parse_users(text: str, path: Path) -> dict[str, dict]:
                                  f"user {name!r}: bcrypt cost {int(found[1])}, not {config.BCRYPT_COST} "
                                  f"(every name must cost the same; `python -m sitrep user passwd {name}`)")
     return users
+
+
+MAX_SCOPE = 1000    # compounds named in one user's scope
+
+
+def scope_problem(value) -> str | None:
+    """Why a `compounds` value is not a scope (None when it is one): a non-empty list of
+    distinct compound names. An empty list would be a user who sees nothing, more likely a
+    mistake than meant: it is refused, as is any other shape (fail closed)."""
+    from sitrep.store import check_name
+
+    if not isinstance(value, list):
+        return f"must be a list of compound names such as [\"福星城\"], not {type(value).__name__}"
+    if not value:
+        return "is empty: leave the key out for every compound, or name at least one"
+    if len(value) > MAX_SCOPE:
+        return f"names more than {MAX_SCOPE} compounds"
+    for item in value:
+        if not isinstance(item, str):
+            return f"must hold compound names (text), not {item!r}"
+        try:
+            check_name(item)
+        except ValueError as err:
+            return f"{item!r} is not a compound name ({err})"
+    if len(set(value)) != len(value):
+        return "names a compound twice"
+    return None
+
+
+def scope_of(entry: dict) -> tuple[str, ...] | None:
+    """A user's compounds, or None for every compound."""
+    return tuple(entry["compounds"]) if "compounds" in entry else None
 
 
 def _line_of(text: str, *want: str) -> int | None:
@@ -170,9 +209,11 @@ def _path(tree) -> tuple:
 
 
 def stamp(entry: dict) -> str:
-    """A short fingerprint of a user's role and password hash: a session carries the stamp of
-    its sign-in, so a new password or role ends it even if its row were not deleted."""
-    return hashlib.sha256(f"{entry['role']}\0{entry['password_hash']}".encode()).hexdigest()[:32]
+    """A short fingerprint of a user's role, password hash and compounds: a session carries the
+    stamp of its sign-in, so a new password, role or scope ends it even if its row were not
+    deleted (a user without `compounds` keeps the stamp it had before scopes existed)."""
+    scope = "" if "compounds" not in entry else "\0" + "\x1f".join(entry["compounds"])
+    return hashlib.sha256(f"{entry['role']}\0{entry['password_hash']}{scope}".encode()).hexdigest()[:32]
 
 
 def _save_users(users: dict[str, dict]) -> None:
@@ -210,14 +251,23 @@ def _check_role(role: str) -> None:
         raise ValueError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
 
 
-def add_user(name: str, role: str, password: str) -> None:
+def check_scope(compounds) -> None:
+    if compounds is not None and (problem := scope_problem(list(compounds))):
+        raise ValueError(f"compounds {problem}")
+
+
+def add_user(name: str, role: str, password: str, compounds: list[str] | None = None) -> None:
+    """A new user; `compounds` limits them to those compounds (None: every compound)."""
     _check_name(name)
     _check_role(role)
+    check_scope(compounds)
     check_new_password(password)
     users = load_users() or {}
     if name in users:
         raise ValueError(f"user {name!r} exists (use `user passwd` or `user role`)")
     users[name] = {"role": role, "password_hash": _hash(password)}
+    if compounds is not None:
+        users[name]["compounds"] = list(compounds)
     _save_users(users)
 
 
@@ -244,6 +294,22 @@ def set_role(name: str, role: str) -> None:
     if name not in users:
         raise ValueError(f"no user {name!r}")
     users[name]["role"] = role
+    _save_users(users)
+    sessions.revoke_user(name)
+
+
+def set_scope(name: str, compounds: list[str] | None) -> None:
+    """Limit a user to these compounds (None: every compound); ends every session of the user,
+    as a new role does."""
+    from sitrep.access import sessions
+
+    check_scope(compounds)
+    users = load_users() or {}
+    if name not in users:
+        raise ValueError(f"no user {name!r}")
+    users[name].pop("compounds", None)
+    if compounds is not None:
+        users[name]["compounds"] = list(compounds)
     _save_users(users)
     sessions.revoke_user(name)
 

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from sitrep import config
-from sitrep.app.ui import compound_names, query
+from sitrep.app.session import scope
+from sitrep.app.ui import OutOfScope, compounds_in_scope, query, synthetic_compounds
 from sitrep.i18n import DEFAULT_LANG, LANGS, t
 from sitrep.ingest.contract import window_params
 
@@ -72,13 +73,25 @@ def url_query() -> dict[str, list[str]]:
 
 
 def sidebar(lang: str) -> Filters | None:
-    """Draw the global filters; None when the store holds no compound yet."""
-    names = compound_names()
+    """Draw the global filters; None when the viewer may see no compound (the store holds none
+    yet). A compound in the URL outside the viewer's compounds raises OutOfScope (the shell
+    shows the refusal), as does one forged into the widget's state (by the query)."""
+    names = compounds_in_scope()
+    # A user limited to some compounds is refused any other in the URL (whether the store holds
+    # it or not: the answer tells nothing of other compounds); for everyone else an unknown name
+    # is dropped as an unknown building is, and the first compound shown.
+    if scope() is not None:
+        for asked in st.query_params.get_all("compound"):      # a repeated key: every value
+            if asked not in names:
+                raise OutOfScope(asked)
     if not names:
         return None
     compound = names[0]
     if len(names) > 1:
-        compound = st.sidebar.selectbox(t("filters.compound", lang), names, key="compound",
+        # the first real compound by default: the demo district opens on Fuxing City, not a made-up one
+        synthetic = synthetic_compounds()
+        first = next((i for i, name in enumerate(names) if name not in synthetic), 0)
+        compound = st.sidebar.selectbox(t("filters.compound", lang), names, index=first, key="compound",
                                         bind="query-params")
     compounds = query("compounds", compound=compound, **window_params(config.local_now().date()))
     if compounds.empty:

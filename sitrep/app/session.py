@@ -29,6 +29,7 @@ class Viewer:
     pages: tuple[str, ...]          # page names this viewer may open
     personal: bool                  # sees personal data unmasked
     session: sessions.Session | None = None
+    compounds: tuple[str, ...] | None = None   # the user's compounds (None: every compound)
 
     @property
     def is_open_demo(self) -> bool:
@@ -44,9 +45,17 @@ def is_open_demo() -> bool:
     return st.session_state.get("_open_demo", False)
 
 
-def _remember(user: str | None, role: str | None, personal: bool, open_demo: bool = False) -> None:
+def scope() -> tuple[str, ...] | None:
+    """The compounds this run's viewer may see (None: every compound), as the gate found them
+    on this run; nothing when no gate ran (fail closed)."""
+    return st.session_state.get("_scope", ())
+
+
+def _remember(user: str | None, role: str | None, personal: bool, open_demo: bool = False,
+              compounds: tuple[str, ...] | None = ()) -> None:
     state = st.session_state
     state["_user"], state["_role"], state["_personal"], state["_open_demo"] = user, role, personal, open_demo
+    state["_scope"] = compounds
 
 
 def gate(lang: str) -> Viewer | None:
@@ -54,15 +63,17 @@ def gate(lang: str) -> Viewer | None:
     caller stops)."""
     mode = access.current()
     if mode.kind == "open":
-        _remember(None, None, False, open_demo=True)
+        _remember(None, None, False, open_demo=True, compounds=None)
         st.sidebar.markdown(t("auth.demo_banner", lang))
         return Viewer(None, None, auth.OPEN_PAGES, False)
     if mode.kind == "users":
         found = sessions.lookup(st.context.cookies.get(sessions.COOKIE), mode.users)
         if found is not None:
             personal = auth.may_see_personal(found.role)
-            _remember(found.user, found.role, personal)
-            return Viewer(found.user, found.role, auth.pages_for(found.role), personal, found)
+            # the session's stamp covers the scope, so this is the scope it signed in with
+            compounds = auth.scope_of(mode.users[found.user])
+            _remember(found.user, found.role, personal, compounds=compounds)
+            return Viewer(found.user, found.role, auth.pages_for(found.role), personal, found, compounds)
     _remember(None, None, False)
     _no_navigation(lang)
     st.title(t("auth.app", lang))

@@ -3,6 +3,7 @@ snapshot (each compound has its own), cached query results, and the error bounda
 page runs inside."""
 from __future__ import annotations
 
+import html
 import logging
 import re
 
@@ -53,14 +54,65 @@ def compound_names() -> list[str]:
     return _compound_names(store.cache_key())
 
 
+def compounds_in_scope() -> list[str]:
+    """The store's compounds this viewer may see, in the store's order: the signed-in user's
+    compounds (the users file's `compounds`; absent: every one) that the store holds; every
+    compound in the open demo; none when no gate ran on this run (fail closed)."""
+    from sitrep.app.session import scope
+
+    allowed = scope()
+    names = compound_names()
+    return names if allowed is None else [name for name in names if name in allowed]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _synthetic(key: tuple) -> frozenset[str]:
+    from sitrep.store import summary
+
+    return frozenset(name for name, row in summary.compound_rows(key[0]).items() if row.get("is_synthetic"))
+
+
+def synthetic_compounds() -> frozenset[str]:
+    """The compounds whose data is made up (`is_synthetic`, the demo district's): labelled so on
+    every page. Read from the summaries once per change of any compound."""
+    return _synthetic(store.cache_key())
+
+
+class OutOfScope(PermissionError):
+    """A compound outside the viewer's compounds was asked for: no data, a clear message."""
+
+    def __init__(self, compound: str):
+        self.compound = compound
+        super().__init__(f"compound {compound!r} is outside the viewer's compounds")
+
+
+def check_scope(compound: str) -> str:
+    """The compound, or OutOfScope when this viewer may not see it (sitrep/app/session.py)."""
+    if compound not in compounds_in_scope():
+        raise OutOfScope(compound)
+    return compound
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
+
+
+def refuse(err: OutOfScope, lang: str) -> None:
+    """The one message for a compound outside the viewer's scope: it names what was asked for
+    (from the URL: cut and escaped, so it reads as text, never as a link or markup), nothing of
+    its data, and links back to the viewer's own compounds (the page without its query)."""
+    asked = _MARKDOWN.sub(r"\\\1", str(err.compound)[:64])
+    st.error(t("scope.refused", lang, compound=asked))
+    st.html(f'<a href="?" style="font-size:1.05rem">{html.escape(t("scope.back", lang))}</a>')
+
+
 def snapshot(compound: str | None = None) -> str | None:
     """The current snapshot of a compound: the one named, else the one the filters show, else
-    the store's first; None when the store holds none."""
+    the first the viewer may see; None when there is none."""
     if compound is None:
         f = st.session_state.get("_filters")
         compound = f.compound if f else None
     if compound is None:
-        names = compound_names()
+        names = compounds_in_scope()
         if not names:
             return None
         compound = names[0]
@@ -82,14 +134,22 @@ def query(name: str, **params) -> pd.DataFrame:
     query that does not take it, such as compounds.sql, is still run on that compound's
     snapshot), cached per snapshot and parameters. Personal columns (the contract's `personal`
     marks) come back masked unless the viewer may see them, and text that a browser or Plotly
-    could read as markup is shown as text."""
-    path = snapshot(params.get("compound"))
+    could read as markup is shown as text. A compound outside the viewer's scope
+    (compounds_in_scope) raises OutOfScope before anything is read."""
+    f = st.session_state.get("_filters")
+    compound = params.get("compound") or (f.compound if f else None)
+    if compound is None:
+        names = compounds_in_scope()
+        if not names:
+            raise LookupError("no snapshot")
+        compound = names[0]
+    check_scope(compound)
+    path = snapshot(compound)
     if path is None:
         raise LookupError("no snapshot")
     if not re.search(r"\$compound\b", sql(name)):
         params = {k: v for k, v in params.items() if k != "compound"}
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    f = st.session_state.get("_filters")
     return privacy.mask_personal(as_text(_query(path, name, frozen)), f.lang if f else "zh")
 
 
@@ -110,6 +170,8 @@ def guarded(page, lang: str) -> None:
     """Run a page; an error is logged server-side and shown as a plain message, never a trace."""
     try:
         page.run()
+    except OutOfScope as err:
+        refuse(err, lang)
     except Exception:  # noqa: BLE001 - the boundary: log it, tell the user without a traceback
         log.exception("page failed")
         st.error(t("error.page", lang))

@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help="generate the demo spreadsheets and import them")
     p.add_argument("--out", type=Path, help="where to write the spreadsheets (default data/demo)")
     p.add_argument("--if-missing", action="store_true", help="do nothing when a snapshot exists")
+    p.add_argument("--compounds", type=_demo_compounds, default=1, metavar="N",
+                   help="a district of N compounds: Fuxing City and N-1 synthetic ones around it "
+                        "(default 1: Fuxing City alone)")
+    p.add_argument("--district-out", type=Path,
+                   help="where to write the synthetic compounds' spreadsheets (default data/demo-district)")
 
     p = sub.add_parser("import", parents=[common], help="import CSV/XLSX files")
     p.add_argument("paths", nargs="+", type=Path)
@@ -92,14 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
                              ("passwd", "change a user's password (prompts); ends their sessions"),
                              ("role", "change a user's role; ends their sessions"),
                              ("remove", "remove a user; ends their sessions")):
-        q = users.add_parser(action, help=helptext)
+        # add and role may name compounds: --store says which store to check them against
+        q = users.add_parser(action, help=helptext, parents=[common] if action in ("add", "role") else [])
         q.add_argument("name")
         if action in ("add", "role"):
             q.add_argument("--role", required=True, choices=roles)
+            q.add_argument("--compounds", type=_scope, metavar="A,B|all",
+                           help="limit the user to these compounds (all: every compound; "
+                                "`user role` without it keeps the user's compounds)")
         if action in ("add", "passwd"):
             q.add_argument("--password-stdin", action="store_true",
                            help="read the password from standard input (for scripts), never argv")
-    users.add_parser("list", help="list users and roles")
+    q = users.add_parser("scope", parents=[common],
+                         help="limit a user to some compounds, or `all`; ends their sessions")
+    q.add_argument("name")
+    q.add_argument("compounds", type=_scope, metavar="A,B|all")
+    users.add_parser("list", help="list users, roles and compounds")
 
     p = sub.add_parser("templates", help="write a blank XLSX template for every kind")
     p.add_argument("folder", type=Path)
@@ -146,6 +159,27 @@ def _margin(text: str) -> int:
     return int(text)
 
 
+ALL_COMPOUNDS = "all"
+
+
+def _demo_compounds(text: str) -> int:
+    from sitrep.demo.district import MAX_COMPOUNDS
+
+    if not text.isdigit() or not 1 <= int(text) <= MAX_COMPOUNDS:
+        raise argparse.ArgumentTypeError(f"a number of compounds from 1 to {MAX_COMPOUNDS}, not {text!r}")
+    return int(text)
+
+
+def _scope(text: str) -> list[str] | str:
+    """--compounds A,B (a Chinese comma too) or `all` (every compound)."""
+    if text.strip() == ALL_COMPOUNDS:
+        return ALL_COMPOUNDS
+    names = [n.strip() for n in text.replace("，", ",").split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"compound names separated by commas, or `all`, not {text!r}")
+    return names
+
+
 def _iso_date(text: str):
     from datetime import date
 
@@ -185,9 +219,14 @@ def cmd_demo(args) -> int:
 
     state = _demo_state(args.store, demo.COMPOUND)
     # --if-missing (make run): a store with a snapshot is left alone, unless it is a demo made
-    # before the demo mark (rebuilding it marks it, so `make run` can serve it openly again)
+    # before the demo mark (rebuilding it marks it, so `make run` can serve it openly again);
+    # a demo store without the district asked for gets the synthetic compounds it lacks
     if args.if_missing and store_mod.compound_names(args.store) and state != "old_demo":
         store_mod.upgrade(args.store)   # a snapshot from an older version gets the new columns
+        if state == "demo" and args.compounds > 1 and _only_demo(args.store):
+            code = _demo_district(args, skip_present=True)
+            if code:
+                return code
         print(store_mod.current_path(args.store, demo.COMPOUND) or store_mod.root(args.store))
         return 0
     if state == "imported":
@@ -201,7 +240,30 @@ def cmd_demo(args) -> int:
                            command="demo", settings=settings)
     print_summary(results)
     print(store_mod.current_path(args.store, demo.COMPOUND))
-    return 1 if any(r.refused for r in results) else 0
+    refused = any(r.refused for r in results)
+    return _demo_district(args) or int(refused) if args.compounds > 1 else int(refused)
+
+
+def _only_demo(store) -> bool:
+    """Every compound of the store is the generated demo (synthetic ones are not added to real data)."""
+    from sitrep.access.mode import imported_compounds
+
+    return not imported_compounds(store)
+
+
+def _demo_district(args, *, skip_present: bool = False) -> int:
+    """The synthetic compounds of `demo --compounds N` (sitrep/demo/district.py), one line each."""
+    from sitrep.demo import district
+
+    out = args.district_out or store_mod.REPO / "data" / "demo-district"
+    refused = False
+    for compound, results in district.build(args.store, out, args.compounds, skip_present=skip_present):
+        rows = sum(r.accepted for r in results)
+        rejected = sum(r.rejected for r in results)
+        refused |= any(r.refused for r in results)
+        print(f"{compound.scenario.compound}\tsynthetic\t{compound.story}\t{compound.households} households"
+              f"\t{rows} rows\t{rejected} rejected" + ("\tREFUSED" if any(r.refused for r in results) else ""))
+    return int(refused)
 
 
 def _demo_state(store, compound: str) -> str:
@@ -375,20 +437,44 @@ def cmd_user(args) -> int:
     try:
         if args.action == "list":
             for name, user in sorted((auth.load_users() or {}).items()):
-                print(f"{name}\t{user['role']}")
+                scope = auth.scope_of(user)
+                print(f"{name}\t{user['role']}" + (f"\t{','.join(scope)}" if scope else ""))
             return 0
+        scope = getattr(args, "compounds", None)
+        if scope is not None:
+            scope = None if scope == ALL_COMPOUNDS else scope
+            auth.check_scope(scope)
         if args.action == "add":
-            auth.add_user(args.name, args.role, _read_password(args))
+            auth.add_user(args.name, args.role, _read_password(args), compounds=scope)
         elif args.action == "passwd":
             auth.set_password(args.name, _read_password(args))
         elif args.action == "role":
             auth.set_role(args.name, args.role)
+            if args.compounds is not None:
+                auth.set_scope(args.name, scope)
+        elif args.action == "scope":
+            auth.set_scope(args.name, scope)
         elif args.action == "remove":
             auth.remove_user(args.name)
     except ValueError as err:   # a UsersFileError too: the message names the line
         raise UsageError(str(err)) from None
     print(f"{args.action}: {args.name} ({auth.users_path()})")
+    if scope:
+        _warn_unknown_compounds(getattr(args, "store", None), scope)
     return 0
+
+
+def _warn_unknown_compounds(store, scope: list[str]) -> None:
+    """A compound named in a scope that the store does not hold is allowed (a clerk may be set
+    up before her compound's first import) but said, in case it is a typo."""
+    try:
+        held = set(store_mod.compound_names(store))
+    except store_mod.StoreError:
+        return
+    missing = [name for name in scope if name not in held]
+    if missing:
+        print(f"warning: the store {store_mod.root(store)} holds no compound "
+              f"{', '.join(missing)} (yet): the user sees it once it is imported", file=sys.stderr)
 
 
 def cmd_templates(args) -> int:
