@@ -61,6 +61,7 @@ def serve(store_dir, *, users: Path | None = None, env: dict | None = None, log_
     port = free_port()
     base = {k: v for k, v in os.environ.items() if k not in ("SITREP_USERS", "SITREP_OPEN")}
     base["SITREP_STORE"] = str(store_dir)
+    base["SITREP_SCHEDULE"] = "off"      # no scheduled briefing unless a test asks (env)
     if users is not None:
         base["SITREP_USERS"] = str(users)
     log_path = Path(store_dir) / log_name

@@ -140,7 +140,7 @@ def plan(store, job: Job, day: date, now: datetime) -> Plan:
     finally:
         con.close()
     freshness = [{"kind": r.kind, "is_stale": bool(r.is_stale),
-                  "last_import_at": _iso(r.last_import_at), "newest_on": _iso(r.newest_on)}
+                  "last_import_at": _iso(r.last_import_at), "newest_on": _day(r.newest_on)}
                  for r in fresh.itertuples()]
     if span.empty or span["first_on"].isna().all():
         return Plan(None, freshness, "the compound has no dated records yet")
@@ -150,6 +150,10 @@ def plan(store, job: Job, day: date, now: datetime) -> Plan:
     # a day after the last record is shown as of that record's day: the stale sources are
     # printed in red at the top of the image
     return Plan(min(day, last_on), freshness, None)
+
+
+def _day(value) -> str | None:
+    return None if value is None or value != value else value.date().isoformat()
 
 
 def _iso(value) -> str | None:

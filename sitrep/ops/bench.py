@@ -379,7 +379,7 @@ def sign_in_timing(runs: int = 15) -> dict:
                 os.environ["SITREP_USERS"] = saved
         port = export.free_port()
         url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "SITREP_USERS": str(users)}
+        env = {**os.environ, "SITREP_USERS": str(users), "SITREP_SCHEDULE": "off"}
         proc = subprocess.Popen([sys.executable, "-m", "sitrep", "serve", "--port", str(port), "--address",
                                  "127.0.0.1", "--no-file-watcher"], cwd=store.REPO, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
