@@ -83,24 +83,24 @@ def resolve(key: str | None, day: str, ext: str, store=None) -> Path | None:
     return path if path is not None and path.is_file() else None
 
 
-def _who(scope) -> tuple[str | None, str | None, str]:
-    """(who, compound id the viewer is bound to or None for any, refusal reason)."""
+def _who(scope) -> tuple[str | None, bool, str]:
+    """(who, may fetch, why not) for a request without a token: a session or the open demo."""
     from sitrep.access import auth, sessions
     from sitrep.access import mode as access
     from sitrep.app.server import COOKIE, _cookies
 
     mode = access.current()
     if mode.kind == "open":
-        return "demo", None, ""
+        return "demo", True, ""
     if mode.kind == "users":
         token = _cookies(scope).get(COOKIE)
         found = sessions.lookup(token, mode.users) if token else None
         if found is not None:
             role = auth.ROLES.get(found.role)
             if role is not None and "briefing" in role.pages:
-                return found.user, None, ""
-            return None, None, f"role {found.role}"
-    return None, None, "no session"
+                return found.user, True, ""
+            return found.user, False, f"role {found.role}"
+    return None, False, "no session"
 
 
 def fetch(request_path: str, query_token: str | None, scope, store=None):
@@ -120,9 +120,9 @@ def fetch(request_path: str, query_token: str | None, scope, store=None):
             return 403, None, who, "another compound"
         key = share.compound_id
     else:
-        who, _, why = _who(scope)
-        if who is None:
-            return 403, None, None, why
+        who, allowed, why = _who(scope)
+        if not allowed:
+            return 403, None, who, why
     path = resolve(key, day, ext, store)
     if path is None:
         return 404, None, who, "no such briefing"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import time as timer
 import urllib.request
@@ -43,6 +44,7 @@ log = logging.getLogger("sitrep")
 FOLDER = "briefings"
 PNG, PDF, THUMB, META = "briefing.png", "briefing.pdf", "thumb.png", "meta.json"
 THUMB_WIDTH = 240          # px of the past-briefings page's thumbnail
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ENV = "SITREP_SCHEDULE"    # "off": the server makes no briefing (the export's own dashboards, tests)
 
 
@@ -113,6 +115,24 @@ def pending(store=None, now: datetime | None = None) -> list[tuple[Job, date]]:
         if not (folder(out, job, day) / META).exists():
             wanted.append((job, day))
     return wanted
+
+
+def past(store, key: str, limit: int = config.BRIEFING_PAST_DAYS) -> list[tuple[Path, dict]]:
+    """The briefings made for one job, newest day first (at most `limit`), with their meta.json
+    (a folder whose meta cannot be read is left out: it is being written)."""
+    base = briefings_dir(store) / key
+    try:
+        days = sorted((p for p in base.iterdir() if _DAY.fullmatch(p.name)), reverse=True)
+    except FileNotFoundError:
+        return []
+    found = []
+    for path in days:
+        meta = read_meta(path)
+        if meta is not None:
+            found.append((path, meta))
+        if len(found) >= limit:
+            break
+    return found
 
 
 # -- making one --------------------------------------------------------------------------------
@@ -194,6 +214,7 @@ def make(store, job: Job, day: date, *, now: datetime | None = None, out: Path |
                 meta["errors"].append(found.problem)
                 break
             meta["as_of"] = found.as_of.isoformat()
+            chromium = export.find_chromium(chromium)    # before starting a dashboard for nothing
             with export.Dashboard(store) as server, export.Renderer(chromium) as renderer:
                 renderer.render(server.wait(), cookie=server.cookie, as_of=found.as_of,
                                 compound=job.compound, page=job.page,
