@@ -43,7 +43,8 @@ log = logging.getLogger("sitrep")
 
 FOLDER = "briefings"
 PNG, PDF, THUMB, META = "briefing.png", "briefing.pdf", "thumb.png", "meta.json"
-THUMB_WIDTH = 240          # px of the past-briefings page's thumbnail
+THUMB_WIDTH = 240          # px of the past-briefings page's thumbnail: the image's top (title,
+THUMB_ASPECT = 1.25        # as-of, a stale warning, the first cards), 4:5 like a phone's photo
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ENV = "SITREP_SCHEDULE"    # "off": the server makes no briefing (the export's own dashboards, tests)
 
@@ -256,8 +257,9 @@ def _thumbnail(png: Path, thumb: Path) -> None:
     from PIL import Image
 
     with Image.open(png) as image:
-        height = round(image.height * THUMB_WIDTH / image.width)
-        image.resize((THUMB_WIDTH, height), Image.LANCZOS).save(thumb, optimize=True)
+        top = image.crop((0, 0, image.width, min(image.height, round(image.width * THUMB_ASPECT))))
+        height = round(top.height * THUMB_WIDTH / top.width)
+        top.resize((THUMB_WIDTH, height), Image.LANCZOS).save(thumb, optimize=True)
 
 
 def push(url: str, png: bytes, job: Job, day: date) -> dict:
