@@ -145,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time the briefing export, cold and against a running dashboard")
     p.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
                    help="peak RSS of importing a 20 MB file of each format, and of the dashboard server")
+    p.add_argument("--scheduled-briefing", type=int, metavar="VIEWERS",
+                   help="instead: a scheduled briefing's render on a running server with this many "
+                        "signed-in viewers reloading their page (a copy of the store; moves its clock)")
     p.add_argument("--compounds", metavar="N,N,…",
                    help="instead: storage at these numbers of compounds (e.g. 1,10,50,200), stores of "
                         "demo copies grown through the importer")
