@@ -365,6 +365,8 @@ def _list_compounds(args) -> int:
     rows = summary.compound_rows(args.store)
     for name in store_mod.compound_names(args.store):
         values = rows.get(name, {})
+        if any(n not in values for n, s in SETTINGS.items() if s.cli):
+            values = {**_snapshot_settings(args.store, name), **values}
         span = f"{values['first_on']}..{values['last_on']}" if values.get("first_on") else "—"
         marks = [m for m in ("demo", "synthetic") if values.get(f"is_{m}") is True]
         if args.json:
@@ -375,6 +377,18 @@ def _list_compounds(args) -> int:
         else:
             print("\t".join([name, *_setting_cells(values), f"data={span}", *marks]))
     return 0
+
+
+def _snapshot_settings(store, name: str) -> dict:
+    """A compound's settings from its snapshot, for those the summary does not carry (the
+    briefing's time and webhook)."""
+    from sitrep.store.settings import settings
+
+    con = store_mod.connect_readonly(store_mod.find(store, name).snapshot)
+    try:
+        return settings(con, name)
+    finally:
+        con.close()
 
 
 def _json_value(value):
