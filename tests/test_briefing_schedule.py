@@ -283,3 +283,14 @@ def test_the_past_briefings_page_is_for_commanders_only(site, browser_cookies):
     at.run()
     with pytest.raises(ValueError):                         # not registered for this session
         at.switch_page("pages/briefings_past.py")
+
+
+def test_briefing_out_is_the_whole_briefing_of_each_compound(demo_store, tmp_path, capsys):
+    """`--out` writes the schedule's folders; it takes no file or building of the other form,
+    and a compound the store lacks is a usage error (exit 2), nothing written."""
+    base = ["briefing", "--store", str(demo_store), "--date", "yesterday", "--out", str(tmp_path)]
+    assert main([*base, "--png", str(tmp_path / "b.png")]) == 2
+    assert main([*base, "--building", "B5"]) == 2
+    assert main([*base, "--compound", "没有这个小区"]) == 2
+    assert "no compound '没有这个小区'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

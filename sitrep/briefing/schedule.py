@@ -106,12 +106,12 @@ def read_meta(path: Path) -> dict | None:
         return None
 
 
-def pending(store=None, now: datetime | None = None) -> list[tuple[Job, date]]:
+def pending(store=None, now: datetime | None = None, found: list[Job] | None = None) -> list[tuple[Job, date]]:
     """The briefings due by `now` and not made yet (at most one per job: the latest day)."""
     now = now or config.local_now()
     out = briefings_dir(store)
     wanted = []
-    for job in jobs(store):
+    for job in jobs(store) if found is None else found:
         day = due_day(job.at, now)
         if not (folder(out, job, day) / META).exists():
             wanted.append((job, day))
@@ -291,10 +291,19 @@ class Schedule:
     def __init__(self, store=None):
         self.store = store
         self._scheduler = None
+        self._jobs: tuple[int, list[Job]] | None = None
+
+    def jobs(self) -> list[Job]:
+        """The jobs, read again only when a snapshot changed (a setting is in the snapshot): a
+        tick does not open every compound's database."""
+        generation = store_mod.generation(self.store)
+        if self._jobs is None or self._jobs[0] != generation:
+            self._jobs = (generation, jobs(self.store))
+        return self._jobs[1]
 
     def tick(self) -> None:
         now = config.local_now()
-        for job, day in pending(self.store, now):
+        for job, day in pending(self.store, now, self.jobs()):
             try:
                 make(self.store, job, day, due_at=datetime.combine(day + timedelta(days=1), job.at))
             except Exception:   # noqa: BLE001 - the next tick tries again; the server goes on
