@@ -3,7 +3,7 @@ page config, who is looking, navigation, the global sidebar."""
 import streamlit as st
 
 from sitrep.app import filters, session, ui
-from sitrep.app.nav import PAGES
+from sitrep.app.nav import ALL_PAGES
 from sitrep.i18n import t
 
 lang = filters.language()
@@ -13,7 +13,7 @@ viewer = session.gate(lang)
 if viewer is None:                      # nobody may see anything: a message says why
     st.stop()
 # A page the viewer may not use is not registered: its URL does not exist for this session.
-specs = [spec for spec in PAGES if spec.name in viewer.pages]
+specs = [spec for spec in ALL_PAGES if spec.name in viewer.pages]
 if not specs:
     session.sidebar(viewer, lang)
     st.info(t("auth.no_pages", lang))

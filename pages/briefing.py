@@ -27,16 +27,16 @@ now = config.local_now()
 freshness = ui.query("data_freshness", compound=f.compound, **config.freshness_params(now))
 
 # -- what and when: printed on the image itself (the export has no sidebar) -----------------
+imported, stale = text.freshness_lines(freshness, lang)
 with st.container(width=COLUMN_WIDTH):
+    if stale:   # in red, first: the image says its data is old before it says anything else
+        st.markdown(text.stale_banner(stale))
     st.title(t("briefing.title", lang, compound=f.compound))
     st.subheader(t("briefing.as_of", lang, as_of=f.as_of.isoformat()))
     st.markdown(f"**{t('briefing.scope_line', lang, scope=text.scope(f))}**")
     st.caption(t("briefing.generated", lang, compound=f.compound, scope=text.scope(f),
                  generated=now.strftime("%Y-%m-%d %H:%M")))
-    imported, stale = text.freshness_lines(freshness, lang)
     st.caption("  \n".join(imported))
-    if stale:
-        st.warning(stale, icon=":material/schedule:")
 
     # -- the overview's numbers, with the change since the day before ----------------------
     for group in cards.OVERVIEW:   # short labels, whole numbers: four cards across a phone

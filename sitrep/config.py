@@ -21,6 +21,17 @@ BCRYPT_COST = 12             # every password hash, and the stand-in checked for
 # $SITREP_SESSION_MAX ("12h", "7d", "90m", "30s" or seconds).
 SESSION_IDLE = "12h"
 SESSION_MAX = "7d"
+# The daily briefing made by the running dashboard (sitrep/briefing/schedule.py): at each
+# compound's briefing time (a setting, default below, local time) it renders the briefing as
+# of the day before, 24:00; a failed render is tried again this many times in all.
+BRIEFING_TIME = "07:00"
+BRIEFING_ATTEMPTS = 3
+BRIEFING_RETRY_S = 60          # between attempts
+BRIEFING_TICK_S = 30           # how often the schedule looks at the clock ($SITREP_BRIEFING_TICK)
+BRIEFING_WEBHOOK_TIMEOUT_S = 15
+BRIEFING_PAST_DAYS = 60        # rows of the past-briefings page
+SHARE_DAYS = 30                # a share link's default lifetime
+MAX_SHARES = 500               # share links kept (revoked and expired ones included)
 # import limits (a file over them is refused whole, with a clear message; ARCHITECTURE.md "Bounds")
 MAX_FILE_MB = 20                 # also `import --max-file-mb` and $SITREP_MAX_FILE_MB
 MAX_ROWS = 1_100_000             # rows per sheet
@@ -57,9 +68,27 @@ def freshness_params(now=None) -> dict:
     return {"now": (now or local_now()).replace(second=0), "stale_hours": STALE_HOURS}
 
 
+def clock() -> float:
+    """Now, in seconds since the epoch. A file named by $SITREP_CLOCK_FILE (set only by tests)
+    holds seconds to add, so a test can move a running server's clock (session lifetimes,
+    lock-outs, the briefing's schedule) by hours or days without waiting for them."""
+    import os
+    import time
+
+    skew_file = os.environ.get("SITREP_CLOCK_FILE")
+    if not skew_file:
+        return time.time()
+    try:
+        with open(skew_file, encoding="utf-8") as handle:
+            skew = float(handle.read().strip() or 0)
+    except (OSError, ValueError):
+        skew = 0.0
+    return time.time() + skew
+
+
 def local_now():
     """Now in the compound's time zone, as a naive datetime (how times are stored)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    return datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)
+    return datetime.fromtimestamp(clock(), ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)

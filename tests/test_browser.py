@@ -61,6 +61,7 @@ def serve(store_dir, *, users: Path | None = None, env: dict | None = None, log_
     port = free_port()
     base = {k: v for k, v in os.environ.items() if k not in ("SITREP_USERS", "SITREP_OPEN")}
     base["SITREP_STORE"] = str(store_dir)
+    base["SITREP_SCHEDULE"] = "off"      # no scheduled briefing unless a test asks (env)
     if users is not None:
         base["SITREP_USERS"] = str(users)
     log_path = Path(store_dir) / log_name
@@ -222,14 +223,14 @@ def nav_titles(page):
 
 
 @pytest.mark.parametrize("name, password, pages", [
-    ("yu", "commander-pw", 9), ("li", "staff-pw-123", 7), ("wu", "clerk-pw-123", 1)])
+    ("yu", "commander-pw", 10), ("li", "staff-pw-123", 7), ("wu", "clerk-pw-123", 1)])
 def test_each_role_signed_in_through_the_browser_sees_its_pages(users_server, browser, name, password, pages):
     page = sign_in(browser, users_server, name, password)
     page.get_by_text(f"Signed in: {name}").wait_for(timeout=30000)
     titles = [t.split("\n")[-1] for t in nav_titles(page)] if pages > 1 else []
     if pages > 1:                        # a single page has no navigation menu
         assert len(titles) == pages, titles
-        assert ("Audit trail" in titles) == (name == "yu")
+        assert ("Audit trail" in titles) == ("Past briefings" in titles) == (name == "yu")
         assert ("Data import" in titles) == (name != "li")
     else:
         assert page.locator("h1").first.inner_text() == "Data import"

@@ -42,10 +42,11 @@ def test_compound_add_set_and_list(tmp_path):
     assert listed(folder) == {
         "永安小区": ["district=咸安区", "street=永安街道", "year=2020", "lockdown_from=2020-02-05",
                  "lockdown_until=—", "default_as_of=2020-02-10", "window_margin_days=10", "lat=29.85",
-                 "lon=114.32", "grid_cell=—", "data=2020-02-05..2020-02-05"],
+                 "lon=114.32", "grid_cell=—", "briefing_time=—", "briefing_webhook=—",
+                 "data=2020-02-05..2020-02-05"],
         "温泉小区": ["district=—", "street=—", "year=—", "lockdown_from=—", "lockdown_until=—",
                  "default_as_of=—", "window_margin_days=—", "lat=—", "lon=—", "grid_cell=B3",
-                 f"data={today}..{today}"],     # no data, no lockdown: the day it was added
+                 "briefing_time=—", "briefing_webhook=—", f"data={today}..{today}"],     # no data, no lockdown: the day it was added
     }
     assert list(listed(folder)) == ["永安小区", "温泉小区"]
     # set changes what it names and keeps the rest; --clear empties a setting

@@ -452,11 +452,13 @@ def test_page_flags_stale_data_and_keeps_its_numbers(demo_env, monkeypatch):
     """Three days after the demo's import every daily log is stale: flagged on the image; the
     numbers, which depend on the snapshot and the date only, do not move."""
     fresh = open_page(as_of="2020-02-10")
-    assert not fresh.warning
+    assert not fresh.warning and not any(":red" in m.value for m in fresh.markdown)
     later = config.local_now() + timedelta(days=3)
     monkeypatch.setattr(config, "local_now", lambda: later)
     stale = open_page(as_of="2020-02-10")
-    assert stale.warning[0].value.startswith(f"超过 {config.STALE_HOURS} 小时未导入：封控记录、值班记录")
+    # in red, the first thing on the image (above the title)
+    assert stale.markdown[0].value == text.stale_banner(
+        f"超过 {config.STALE_HOURS} 小时未导入：封控记录、值班记录、配送记录、药品需求、健康排查、病例、出车记录")
     assert later.strftime("%Y-%m-%d %H:%M") in stale.caption[0].value
     assert metrics(stale) == metrics(fresh) and items(stale) == items(fresh)
     assert charts(stale) == charts(fresh)

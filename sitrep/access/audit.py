@@ -14,7 +14,9 @@ from pathlib import Path
 from sitrep.config import local_now
 from sitrep.store import store_dir
 
-EVENTS = ("login", "login_failed", "logout", "import", "briefing", "download")
+EVENTS = ("login", "login_failed", "logout", "import", "briefing", "download",
+          # the scheduled briefing (sitrep/briefing/schedule.py), its links and share tokens
+          "briefing_render", "briefing_push", "briefing_fetch", "share")
 
 
 def audit_path(store=None) -> Path:

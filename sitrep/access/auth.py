@@ -24,7 +24,7 @@ from pathlib import Path
 import bcrypt
 
 from sitrep import config
-from sitrep.app.nav import PAGES
+from sitrep.app.nav import ALL_PAGES
 from sitrep.store import REPO
 
 ANALYSIS = ("overview", "seals", "volunteers", "medicine", "screening", "deliveries", "briefing")
@@ -38,7 +38,7 @@ class Role:
 
 # What each role may use; a role not in this table gets no page and no data.
 ROLES: dict[str, Role] = {
-    "commander": Role(tuple(spec.name for spec in PAGES), personal=True),
+    "commander": Role(tuple(spec.name for spec in ALL_PAGES), personal=True),
     "staff": Role(ANALYSIS, personal=False),
     "clerk": Role(("data_import",), personal=False),
     "briefing": Role(("briefing",), personal=False),

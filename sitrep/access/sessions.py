@@ -18,7 +18,6 @@ import os
 import re
 import secrets
 import sqlite3
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,17 +39,9 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def clock() -> float:
-    """Now, in seconds since the epoch, for session lifetimes and lock-outs. A file named by
-    $SITREP_CLOCK_FILE (set only by tests) holds seconds to add, so a browser test can move a
-    running server's clock by hours without waiting for them."""
-    skew_file = os.environ.get("SITREP_CLOCK_FILE")
-    if not skew_file:
-        return time.time()
-    try:
-        skew = float(Path(skew_file).read_text(encoding="utf-8").strip() or 0)
-    except (OSError, ValueError):
-        skew = 0.0
-    return time.time() + skew
+    """Now, in seconds since the epoch, for session lifetimes and lock-outs (config.clock: a
+    test can move it)."""
+    return config.clock()
 
 
 def parse_duration(text: str) -> float:

@@ -46,6 +46,11 @@ def freshness_lines(freshness: pd.DataFrame, lang: str) -> tuple[list[str], str 
     return lines, warning
 
 
+def stale_banner(warning: str) -> str:
+    """The stale-data warning as red Markdown (catalog text only), for the top of the image."""
+    return f":red-background[:red[:material/warning: **{warning}**]]"
+
+
 def action_items(actions: pd.DataFrame, lang: str, scope_text: str) -> list[str]:
     """One Markdown line per rule with something to do, in the query's order: how many, and
     in which buildings (the first TOP_BUILDINGS, then "and N more buildings")."""

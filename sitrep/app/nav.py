@@ -27,3 +27,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("briefing", ":material/summarize:"),
     PageSpec("audit", ":material/policy:"),
 )
+# Pages that list what the dashboard made (no analysis of the data, so not part of the
+# recorded page outputs of tests/test_page_outputs.py), after PAGES in the navigation.
+RECORDS: tuple[PageSpec, ...] = (
+    PageSpec("briefings_past", ":material/history:"),     # commanders: the scheduled briefings
+)
+ALL_PAGES = PAGES + RECORDS

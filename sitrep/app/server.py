@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from sitrep import config
 from sitrep.access import audit, auth, sessions
 from sitrep.access import mode as access
+from sitrep.briefing import links
 from sitrep.i18n import t
 from sitrep.store import REPO, store_dir
 
@@ -292,6 +293,10 @@ class Gate:
         if path in PUBLIC or path in (SIGNIN, SIGNOUT) or (
                 path.startswith(PUBLIC_ASSETS) and scope.get("method") in ("GET", "HEAD")):
             return await self.app(scope, receive, send)
+        if scope["type"] == "http" and links.is_link(path):
+            # the briefing's links decide for themselves: a session or a share token
+            # (sitrep/briefing/links.py); the token is read there and nowhere else
+            return await self.app(scope, receive, send)
         mode = await run_in_threadpool(access.current)
         if mode.kind == "open":
             return await self.app(scope, receive, send)
@@ -323,8 +328,11 @@ class Gate:
         return await response(scope, receive, send)
 
 
-def build():
-    """The ASGI app: Streamlit's, behind the gate, with our sign-in route."""
+def build(schedule: bool = False):
+    """The ASGI app: Streamlit's, behind the gate, with our sign-in route and the briefing's
+    links; with `schedule`, the daily briefing is made at each compound's time (its lifespan)."""
+    import contextlib
+
     import streamlit as st
     from starlette.middleware import Middleware
     from starlette.routing import Route
@@ -335,9 +343,24 @@ def build():
     # /overview unknown afterwards. dashboard.py registers its pages with st.navigation: turn
     # that mode off before the first session is made.
     PagesManager.uses_pages_directory = False
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        from sitrep.briefing.schedule import Schedule
+
+        made = Schedule() if schedule else None
+        if made is not None:
+            made.start()
+        try:
+            yield None
+        finally:
+            if made is not None:
+                made.stop()
+
     return st.App(str(REPO / "dashboard.py"),
-                  routes=[Route(SIGNIN, signin, methods=["GET", "POST"]), Route(SIGNOUT, signout, methods=["POST"])],
-                  middleware=[Middleware(Gate)])
+                  routes=[Route(SIGNIN, signin, methods=["GET", "POST"]), Route(SIGNOUT, signout, methods=["POST"]),
+                          *links.routes()],
+                  middleware=[Middleware(Gate)], lifespan=lifespan)
 
 
 # -- python -m sitrep serve -------------------------------------------------------------------
@@ -381,14 +404,21 @@ def check(open_requested: bool) -> tuple[access.Mode | None, str]:
     return mode, ""
 
 
-def serve(*, port: int, address: str, open_requested: bool, file_watcher: bool = True) -> int:
+def serve(*, port: int, address: str, open_requested: bool, file_watcher: bool = True,
+          schedule: bool = True) -> int:
     mode, problem = check(open_requested)
     if mode is None:
         print(problem, file=sys.stderr)
         return 2
     host = "localhost" if address in ("", "0.0.0.0", "::") else address
     print(start_line(mode, f"http://{host}:{port}"), flush=True)
-    app = build()
+    from sitrep.briefing import schedule as briefings
+
+    schedule = schedule and briefings.enabled()
+    print(f"sitrep: daily briefing at each compound's briefing time (default {config.BRIEFING_TIME} "
+          f"{config.TIMEZONE}) into {briefings.briefings_dir()}" if schedule else
+          "sitrep: no daily briefing (SITREP_SCHEDULE=off or --no-schedule)", flush=True)
+    app = build(schedule)
     # App.run takes sys.argv[0] as the script it serves: dashboard.py, so Streamlit reads the
     # repository's .streamlit/config.toml wherever the command is started from.
     sys.argv = [str(REPO / "dashboard.py")]

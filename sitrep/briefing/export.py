@@ -61,14 +61,17 @@ def find_chromium(path: str | os.PathLike | None = None) -> str:
                       "or pass --chromium PATH")
 
 
-def page_url(base: str, *, as_of: date | None = None, buildings=(), lang: str = "zh") -> str:
+def page_url(base: str, *, as_of: date | None = None, buildings=(), lang: str = "zh",
+             compound: str | None = None, page: str = "briefing") -> str:
     """The briefing embedded (no sidebar, no toolbar) with the filters in its URL."""
     query = [("embed", "true")]
+    if compound:    # the sidebar's compound (a store of several compounds)
+        query.append(("compound", compound))
     if as_of:
         query.append(("as_of", as_of.isoformat()))
     query += [("building", b) for b in buildings]
     query.append(("lang", LANG_PARAM.get(lang, LANG_PARAM["zh"])))
-    return base.rstrip("/") + "/briefing?" + urlencode(query)
+    return base.rstrip("/") + f"/{page}?" + urlencode(query)
 
 
 def free_port() -> int:
@@ -100,6 +103,7 @@ class Dashboard:
         self.url = f"http://127.0.0.1:{self.port}"
         self._tmp = tempfile.TemporaryDirectory(prefix="sitrep-briefing-")
         env = {k: v for k, v in os.environ.items() if k not in ("SITREP_USERS", "SITREP_OPEN")}
+        env["SITREP_SCHEDULE"] = "off"      # the export's dashboard makes no briefing of its own
         self.cookie: str | None = None
         if not open_demo:
             import tomli_w
@@ -223,8 +227,10 @@ class Renderer:
 
     def render(self, base_url: str, *, as_of: date | None = None, buildings=(), lang: str = "zh",
                png: str | os.PathLike | None = None, pdf: str | os.PathLike | None = None,
-               timeout_s: float = 60, cookie: str | None = None) -> Export:
-        """`cookie`: a session token for the dashboard (Dashboard.cookie)."""
+               timeout_s: float = 60, cookie: str | None = None, compound: str | None = None,
+               page: str = "briefing") -> Export:
+        """`cookie`: a session token for the dashboard (Dashboard.cookie); `compound`: the
+        compound of a store of several."""
         import json
 
         from playwright.sync_api import Error as PlaywrightError
@@ -232,7 +238,8 @@ class Renderer:
         from sitrep.access.sessions import COOKIE
 
         started = time.perf_counter()
-        url = page_url(base_url, as_of=as_of, buildings=buildings, lang=lang)
+        url = page_url(base_url, as_of=as_of, buildings=buildings, lang=lang, compound=compound,
+                       page=page)
         timeout_ms = timeout_s * 1000
         context = self.browser.new_context(viewport={"width": LAYOUT_WIDTH, "height": 900},
                                            device_scale_factor=SCALE)

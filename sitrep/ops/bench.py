@@ -379,7 +379,7 @@ def sign_in_timing(runs: int = 15) -> dict:
                 os.environ["SITREP_USERS"] = saved
         port = export.free_port()
         url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "SITREP_USERS": str(users)}
+        env = {**os.environ, "SITREP_USERS": str(users), "SITREP_SCHEDULE": "off"}
         proc = subprocess.Popen([sys.executable, "-m", "sitrep", "serve", "--port", str(port), "--address",
                                  "127.0.0.1", "--no-file-watcher"], cwd=store.REPO, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -414,9 +414,118 @@ def sign_in_timing(runs: int = 15) -> dict:
             "http_unknown_ms": med(http["unknown"])}
 
 
+def scheduled_briefing(store_dir, viewers: int) -> dict:
+    """A scheduled render on a running server (sitrep/briefing/schedule.py) with `viewers`
+    signed-in browser tabs open and reloading their page in turn while it renders: the render's
+    seconds (meta.json: a dashboard of its own + Chromium, PNG + PDF), from 07:00 to the files in
+    place, and a viewer's page load before and during the render. The store is copied (the bench
+    never writes into it); the server's clock is moved by $SITREP_CLOCK_FILE."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+    from datetime import datetime, timedelta
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    import tomli_w
+    from playwright.sync_api import sync_playwright
+
+    from sitrep import config
+    from sitrep.access import auth, sessions
+    from sitrep.briefing import export, schedule
+    from sitrep.store import summary
+
+    with tempfile.TemporaryDirectory(prefix="sitrep-bench-schedule-") as tmp:
+        tmp = Path(tmp)
+        shutil.copytree(store.root(store_dir), tmp / "store", ignore=shutil.ignore_patterns("audit.jsonl", "*.log"))
+        name = store.compound_names(tmp / "store")[0]
+        opens_on = summary.compound_rows(tmp / "store")[name]["opens_on"]
+        # the server's clock: the day after the compound's report day, a minute before 07:00
+        day = opens_on + timedelta(days=1)
+        clock = tmp / "clock"
+
+        def set_clock(local: datetime) -> None:
+            clock.write_text(str(local.replace(tzinfo=ZoneInfo(config.TIMEZONE)).timestamp() - time.time()))
+
+        set_clock(datetime.combine(day, datetime.min.time()).replace(hour=6, minute=59))
+        users = tmp / "users.toml"
+        entry = {"role": "commander", "password_hash": auth.DUMMY_HASH}
+        users.write_text(tomli_w.dumps({"users": {"bench": entry}}), encoding="utf-8")
+        os.environ["SITREP_CLOCK_FILE"] = str(clock)       # this process's sessions: the same clock
+        try:
+            cookie = sessions.create("bench", "commander", auth.stamp(entry), db=sessions.db_path(users))
+        finally:
+            os.environ.pop("SITREP_CLOCK_FILE")
+        port = export.free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "SITREP_USERS": str(users), "SITREP_STORE": str(tmp / "store"),
+               "SITREP_CLOCK_FILE": str(clock), "SITREP_SCHEDULE": "on", "SITREP_BRIEFING_TICK": "1"}
+        env.pop("SITREP_OPEN", None)
+        proc = subprocess.Popen([sys.executable, "-m", "sitrep", "serve", "--port", str(port), "--address",
+                                 "127.0.0.1", "--no-file-watcher"], cwd=store.REPO, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out = schedule.briefings_dir(tmp / "store") / store.compound_id(name)
+
+        def wait_meta(folder: Path, during=None) -> tuple[dict, float]:
+            started = time.perf_counter()
+            while (meta := schedule.read_meta(folder)) is None:
+                if time.perf_counter() - started > 600:
+                    raise RuntimeError(f"no scheduled briefing in {folder}")
+                during() if during else time.sleep(0.2)
+            return meta, time.perf_counter() - started
+
+        try:
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            # at start-up the schedule makes the briefing missed while it was down: no viewers yet
+            idle, _ = wait_meta(out / (day - timedelta(days=2)).isoformat())
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=export.find_chromium(), args=export.BROWSER_ARGS)
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                context.add_cookies([{"name": sessions.COOKIE, "value": cookie, "url": url}])
+                tabs = [context.new_page() for _ in range(viewers)]
+                ready = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning' && !!document.querySelector('h1')"
+
+                def load(tab) -> float:
+                    started = time.perf_counter()
+                    tab.goto(url + "/overview", wait_until="domcontentloaded")
+                    tab.wait_for_function(ready, timeout=120_000, polling=100)
+                    return time.perf_counter() - started
+
+                before = [load(tab) for tab in tabs] + [load(tab) for tab in tabs]
+                during: list[float] = []
+                turn = iter(range(10**9))
+                set_clock(datetime.combine(day, datetime.min.time()).replace(hour=7))
+                loaded, seconds = wait_meta(out / (day - timedelta(days=1)).isoformat(),
+                                            during=lambda: during.append(load(tabs[next(turn) % len(tabs)])))
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return {"viewers": viewers, "render_idle_s": idle["seconds"], "render_s": loaded["seconds"],
+            "due_to_files_s": round(seconds, 2), "ok": bool(idle["ok"] and loaded["ok"]),
+            "viewer_load_before_s": round(statistics.median(before), 2),
+            "viewer_load_during_s": round(statistics.median(during), 2) if during else None,
+            "viewer_loads_during": len(during)}
+
+
 def main(args) -> int:
     if args.store:
         os.environ["SITREP_STORE"] = str(args.store)
+    if getattr(args, "scheduled_briefing", None):
+        result = scheduled_briefing(args.store, args.scheduled_briefing)
+        print(f"scheduled briefing on a running server: {result['render_idle_s']} s with no viewer; "
+              f"{result['render_s']} s with {result['viewers']} viewers reloading (07:00 to files in place "
+              f"{result['due_to_files_s']} s); a viewer's overview load {result['viewer_load_before_s']} s "
+              f"before, {result['viewer_load_during_s']} s during the render ({result['viewer_loads_during']} loads)")
+        print(json.dumps({"scheduled_briefing": result}))
+        return 0 if result["ok"] else 1
     _as_a_running_server()
     os.environ["SITREP_OPEN"] = "1"     # the pages of the open demo; the audit page (commanders) reads a small file
     os.environ["SITREP_USERS"] = "/nonexistent/sitrep-bench-users.toml"   # open: no users file

@@ -1,5 +1,5 @@
-"""`python -m sitrep COMMAND`: demo, import, snapshot, compound, store, serve, user, bench,
-briefing, templates.
+"""`python -m sitrep COMMAND`: demo, import, snapshot, compound, store, serve, user, share,
+bench, briefing, templates.
 
 Exit codes: 0 ran (rejected rows included), 1 a file was refused, 2 a usage error.
 """
@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with no users file, serve without sign-in, but only a store that holds "
                         "nothing but the generated demo")
     p.add_argument("--no-file-watcher", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--no-schedule", action="store_true",
+                   help="make no daily briefing (also SITREP_SCHEDULE=off)")
 
     p = sub.add_parser("user", help="manage dashboard users (users.toml or $SITREP_USERS)")
     users = p.add_subparsers(dest="action", required=True, parser_class=Parser)
@@ -114,12 +116,29 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("compounds", type=_scope, metavar="A,B|all")
     users.add_parser("list", help="list users, roles and compounds")
 
+    p = sub.add_parser("share", help="read-only links to a compound's briefing images, one per recipient")
+    shares = p.add_subparsers(dest="action", required=True, parser_class=Parser)
+    q = shares.add_parser("add", parents=[common], help="make a link for NAME and print it (shown once)")
+    q.add_argument("name")
+    q.add_argument("--days", type=float, default=None, help="the link works this many days (default 30)")
+    q.add_argument("--compound", help="the compound (default: the store's only compound)")
+    q.add_argument("--base-url", help="the dashboard's address as recipients reach it "
+                                      "(default $SITREP_BASE_URL, else http://localhost:8501)")
+    shares.add_parser("list", help="every link: name, compound id, made, expires, state")
+    q = shares.add_parser("revoke", help="the link of NAME stops working at once")
+    q.add_argument("name")
+
     p = sub.add_parser("templates", help="write a blank XLSX template for every kind")
     p.add_argument("folder", type=Path)
 
     p = sub.add_parser("briefing", parents=[common],
                        help="export the daily briefing as a PNG (1080 px wide) and an A4 PDF")
-    p.add_argument("--date", type=_iso_date, help="as-of date YYYY-MM-DD (default: the dashboard's)")
+    p.add_argument("--date", type=_briefing_date,
+                   help="as-of date YYYY-MM-DD or `yesterday` (default: the dashboard's)")
+    p.add_argument("--out", type=Path, help="write the dated folders the schedule writes, under DIR: "
+                   "DIR/<compound-id>/YYYY-MM-DD/{briefing.png,briefing.pdf,thumb.png,meta.json} "
+                   "(DIR = <store>/briefings: the dashboard's links and past-briefings page serve them)")
+    p.add_argument("--compound", help="with --out: this compound only (default: every compound)")
     p.add_argument("--building", action="extend", nargs="+", default=[], metavar="BUILDING",
                    help="only these buildings (repeat or list: --building B5 A6)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
@@ -139,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time the briefing export, cold and against a running dashboard")
     p.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
                    help="peak RSS of importing a 20 MB file of each format, and of the dashboard server")
+    p.add_argument("--scheduled-briefing", type=int, metavar="VIEWERS",
+                   help="instead: a scheduled briefing's render on a running server with this many "
+                        "signed-in viewers reloading their page (a copy of the store; moves its clock)")
     p.add_argument("--compounds", metavar="N,N,…",
                    help="instead: storage at these numbers of compounds (e.g. 1,10,50,200), stores of "
                         "demo copies grown through the importer")
@@ -178,6 +200,17 @@ def _scope(text: str) -> list[str] | str:
     if not all(names):
         raise argparse.ArgumentTypeError(f"compound names separated by commas, or `all`, not {text!r}")
     return names
+
+
+def _briefing_date(text: str):
+    """`yesterday` (in the compound's time zone) or a date YYYY-MM-DD."""
+    from datetime import timedelta
+
+    from sitrep import config
+
+    if text == "yesterday":
+        return config.local_now().date() - timedelta(days=1)
+    return _iso_date(text)
 
 
 def _iso_date(text: str):
@@ -394,6 +427,8 @@ def _list_compounds(args) -> int:
     rows = summary.compound_rows(args.store)
     for name in store_mod.compound_names(args.store):
         values = rows.get(name, {})
+        if any(n not in values for n, s in SETTINGS.items() if s.cli):
+            values = {**_snapshot_settings(args.store, name), **values}
         span = f"{values['first_on']}..{values['last_on']}" if values.get("first_on") else "—"
         marks = [m for m in ("demo", "synthetic") if values.get(f"is_{m}") is True]
         if args.json:
@@ -404,6 +439,18 @@ def _list_compounds(args) -> int:
         else:
             print("\t".join([name, *_setting_cells(values), f"data={span}", *marks]))
     return 0
+
+
+def _snapshot_settings(store, name: str) -> dict:
+    """A compound's settings from its snapshot, for those the summary does not carry (the
+    briefing's time and webhook)."""
+    from sitrep.store.settings import settings
+
+    con = store_mod.connect_readonly(store_mod.find(store, name).snapshot)
+    try:
+        return settings(con, name)
+    finally:
+        con.close()
 
 
 def _json_value(value):
@@ -495,8 +542,10 @@ def cmd_briefing(args) -> int:
     from sitrep.access import audit
     from sitrep.briefing import export
 
+    if args.out:
+        return _briefing_folders(args)
     if not (args.png or args.pdf):
-        raise UsageError("say where to write: --png FILE and/or --pdf FILE")
+        raise UsageError("say where to write: --png FILE and/or --pdf FILE, or --out DIR")
     as_of = _check_briefing_filters(args)
     started = time.perf_counter()
     wanted = {"as_of": as_of, "buildings": args.building, "lang": args.lang, "png": args.png,
@@ -520,6 +569,39 @@ def cmd_briefing(args) -> int:
     print(f"briefing {as_of or 'default date'} {' '.join(args.building) or 'all buildings'}: "
           f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
+
+
+def _briefing_folders(args) -> int:
+    """`briefing --out DIR`: what the running dashboard's schedule does, for a system timer (cron,
+    systemd): each compound's briefing of the day into its dated folder, audited; exit 1 when one
+    was not made."""
+    import getpass
+    from datetime import timedelta
+
+    from sitrep import config
+    from sitrep.briefing import schedule
+
+    if args.png or args.pdf or args.url or args.building:
+        raise UsageError("--out makes the whole briefing of each compound: no --png, --pdf, --url or --building")
+    names = [args.compound] if args.compound else store_mod.compound_names(args.store)
+    if not names:
+        raise UsageError("no compound in the store: run `python -m sitrep demo` or `python -m sitrep import`")
+    day = args.date or config.local_now().date() - timedelta(days=1)
+    failed = 0
+    for name in names:
+        if store_mod.find(args.store, name) is None:
+            raise UsageError(f"no compound {name!r} in the store")
+        job = schedule.compound_job(args.store, name)
+        meta = schedule.make(args.store, job, day, out=args.out, who=f"cli:{getpass.getuser()}",
+                             chromium=args.chromium)
+        where = schedule.folder(args.out, job, day)
+        if meta["ok"]:
+            print(where)
+        else:
+            failed += 1
+            print(f"python -m sitrep briefing: {name} {day}: not made after {meta['attempts']} "
+                  f"attempts: {meta['error']} ({where / schedule.META})", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _check_briefing_filters(args):
@@ -559,6 +641,49 @@ def _check_briefing_filters(args):
     return args.date
 
 
+def cmd_share(args) -> int:
+    import getpass
+    import os
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sitrep import config
+    from sitrep.access import audit, shares
+
+    who = f"cli:{getpass.getuser()}"
+    if args.action == "list":
+        tz = ZoneInfo(config.TIMEZONE)
+        now = config.clock()
+        for share in shares.listing():
+            made, ends = (datetime.fromtimestamp(v, tz).strftime("%Y-%m-%d %H:%M")
+                          for v in (share.created_at, share.expires_at))
+            print(f"{share.name}\t{share.compound_id}\tmade {made}\texpires {ends}\t{share.state(now)}")
+        return 0
+    if args.action == "revoke":
+        if not shares.revoke(args.name):
+            raise UsageError(f"no active link of {args.name!r} (python -m sitrep share list)")
+        audit.record("share", who, f"revoke {args.name}")
+        print(f"revoked: {args.name}")
+        return 0
+    compound = args.compound or _only_compound(args.store)
+    if store_mod.find(args.store, compound) is None:
+        raise UsageError(f"no compound {compound!r} in the store")
+    base = (args.base_url or os.environ.get("SITREP_BASE_URL") or "http://localhost:8501").rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url: an http:// or https:// address, not {base!r}")
+    cid = store_mod.compound_id(compound)
+    try:
+        token = shares.add(args.name, cid, args.days or config.SHARE_DAYS)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    audit.record("share", who, f"add {args.name}", {"compound": compound, "days": args.days or config.SHARE_DAYS})
+    print(f"{base}/briefing/{cid}/latest.png?token={token}")
+    print(f"link for {args.name}: the latest briefing of {compound} (…/YYYY-MM-DD.png or .pdf for a day); "
+          f"works {args.days or config.SHARE_DAYS:g} days; revoke with `python -m sitrep share revoke "
+          f"{args.name}`", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args) -> int:
     import os
 
@@ -567,7 +692,7 @@ def cmd_serve(args) -> int:
     if args.store:
         os.environ["SITREP_STORE"] = str(Path(args.store).resolve())
     return server.serve(port=args.port, address=args.address, open_requested=args.open,
-                        file_watcher=not args.no_file_watcher)
+                        file_watcher=not args.no_file_watcher, schedule=not args.no_schedule)
 
 
 def cmd_bench(args) -> int:
@@ -578,4 +703,4 @@ def cmd_bench(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "snapshot": cmd_snapshot, "bench": cmd_bench,
             "templates": cmd_templates, "user": cmd_user, "briefing": cmd_briefing,
-            "serve": cmd_serve, "compound": cmd_compound, "store": cmd_store}
+            "serve": cmd_serve, "compound": cmd_compound, "store": cmd_store, "share": cmd_share}

@@ -19,8 +19,11 @@ create table if not exists compounds (
     lon double,
     grid_cell varchar,            -- … or a cell of a hand-drawn grid (B3)
     is_synthetic boolean default false,  -- made-up data (the demo district), labelled so on screen
-    identity_version integer      -- the row identity its rows' row_hash follows (sitrep/ingest/rules.py
+    identity_version integer,     -- the row identity its rows' row_hash follows (sitrep/ingest/rules.py
                                   -- IDENTITY_VERSION); older: re-hashed once by the next import
+    briefing_time varchar,        -- HH:MM local time the running dashboard makes the daily briefing
+                                  -- (null: config.BRIEFING_TIME, 07:00)
+    briefing_webhook varchar      -- a URL the briefing's PNG is posted to when made (null: none)
 );
 -- snapshots made before the demo mark (their compounds count as imported data), before the
 -- window margin, the district settings and the identity version get the columns on their next
@@ -34,6 +37,8 @@ alter table compounds add column if not exists lon double;
 alter table compounds add column if not exists grid_cell varchar;
 alter table compounds add column if not exists is_synthetic boolean default false;
 alter table compounds add column if not exists identity_version integer;
+alter table compounds add column if not exists briefing_time varchar;
+alter table compounds add column if not exists briefing_webhook varchar;
 
 create table if not exists buildings (
     compound varchar not null, building varchar not null, floors integer not null,

@@ -12,11 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from sitrep.store import _writing, check_name, find
 from sitrep.store.migrate import ensure_migrated
 
 TEXT_MAX_CHARS = 64
+URL_MAX_CHARS = 2000
+TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 GRID_CELL = re.compile(r"^[A-Z]{1,2}[1-9][0-9]{0,2}$")   # a hand-drawn grid: column letters, row number
 
 
@@ -40,6 +43,10 @@ SETTINGS = {s.name: s for s in (
     Setting("lat", "lat", "latitude of the compound on the district plan (with --lon)"),
     Setting("lon", "lon", "longitude of the compound on the district plan (with --lat)"),
     Setting("grid_cell", "grid", "its cell on a hand-drawn district grid instead (B3: column letters, row)"),
+    Setting("briefing_time", "time",
+            "when the running dashboard makes the daily briefing, HH:MM local time (default 07:00)"),
+    Setting("briefing_webhook", "url",
+            "post the briefing's PNG to this http(s) URL when it is made (default: nowhere)"),
     Setting("is_synthetic", "flag", "made-up data, labelled so on screen", cli=False),
 )}
 
@@ -81,6 +88,18 @@ def parse(name: str, value):
         if not -bound <= number <= bound:     # also refuses NaN
             raise ValueError(f"{name}: degrees from -{bound} to {bound}, not {value!r}")
         return number
+    if kind == "time":
+        if not TIME.match(str(value)):
+            raise ValueError(f"{name}: a time of day HH:MM (00:00 to 23:59), not {value!r}")
+        return str(value)
+    if kind == "url":
+        text = str(value)
+        parts = urlsplit(text)
+        if (parts.scheme not in ("http", "https") or not parts.hostname or len(text) > URL_MAX_CHARS
+                or any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in text)):
+            raise ValueError(f"{name}: an http:// or https:// URL without spaces, at most "
+                             f"{URL_MAX_CHARS} characters, not {text[:100]!r}")
+        return text
     if kind == "grid":
         if not GRID_CELL.match(str(value)):
             raise ValueError(f"{name}: a cell such as B3 or AA12 (column letters, then the row), not {value!r}")
