@@ -414,9 +414,14 @@ def serve(*, port: int, address: str, open_requested: bool, file_watcher: bool =
     print(start_line(mode, f"http://{host}:{port}"), flush=True)
     from sitrep.briefing import schedule as briefings
 
-    schedule = schedule and briefings.enabled()
+    # The open demo makes no briefing unless asked (SITREP_SCHEDULE=on): its data is made up and
+    # ends in March 2020, nobody receives it, and `make run` on a laptop should not start a
+    # second dashboard and Chromium per compound at start-up for the catch-up.
+    demo_quiet = mode.kind == "open" and not briefings.requested()
+    schedule = schedule and briefings.enabled() and not demo_quiet
     print(f"sitrep: daily briefing at each compound's briefing time (default {config.BRIEFING_TIME} "
           f"{config.TIMEZONE}) into {briefings.briefings_dir()}" if schedule else
+          "sitrep: no daily briefing (the open demo; SITREP_SCHEDULE=on to make one)" if demo_quiet else
           "sitrep: no daily briefing (SITREP_SCHEDULE=off or --no-schedule)", flush=True)
     app = build(schedule)
     # App.run takes sys.argv[0] as the script it serves: dashboard.py, so Streamlit reads the

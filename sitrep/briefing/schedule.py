@@ -280,6 +280,11 @@ def enabled() -> bool:
     return os.environ.get(ENV, "").lower() not in ("off", "0", "no")
 
 
+def requested() -> bool:
+    """Asked for in so many words (the open demo makes briefings only then)."""
+    return os.environ.get(ENV, "").lower() in ("on", "1", "yes")
+
+
 def tick_seconds() -> float:
     return float(os.environ.get("SITREP_BRIEFING_TICK") or config.BRIEFING_TICK_S)
 
