@@ -2,8 +2,7 @@
 page config, who is looking, navigation, the global sidebar."""
 import streamlit as st
 
-from sitrep.app import filters, session, ui
-from sitrep.app.nav import PAGES
+from sitrep.app import filters, nav, session, ui
 from sitrep.i18n import t
 
 lang = filters.language()
@@ -12,8 +11,9 @@ ui.at_start_up()                        # once per server process: stale uploads
 viewer = session.gate(lang)
 if viewer is None:                      # nobody may see anything: a message says why
     st.stop()
-# A page the viewer may not use is not registered: its URL does not exist for this session.
-specs = [spec for spec in PAGES if spec.name in viewer.pages]
+# A page the viewer may not use is not registered: its URL does not exist for this session; nor
+# is the district page on a store of one compound.
+specs = nav.shown(viewer.pages, len(ui.compound_names()))
 if not specs:
     session.sidebar(viewer, lang)
     st.info(t("auth.no_pages", lang))
@@ -31,7 +31,10 @@ session.sidebar(viewer, lang)
 if ui.snapshot() is None:
     st.info(t("empty.no_snapshot", lang))
     st.stop()
-if filters.sidebar(lang) is None:
+# The district (the district page; the briefing with ?scope=district) has its own filter, the
+# as-of day across the compounds in scope; a compound's pages have the compound's filters.
+scope = filters.district_sidebar if filters.is_district(page.url_path) else filters.sidebar
+if scope(lang) is None:
     st.info(t("empty.no_compound", lang))
     st.stop()
 try:

@@ -23,7 +23,7 @@ from pathlib import Path
 import bcrypt
 
 from sitrep import config
-from sitrep.app.nav import PAGES
+from sitrep.app.nav import DISTRICT, EVERY_PAGE
 from sitrep.store import REPO
 
 ANALYSIS = ("overview", "seals", "volunteers", "medicine", "screening", "deliveries", "briefing")
@@ -37,14 +37,15 @@ class Role:
 
 # What each role may use; a role not in this table gets no page and no data.
 ROLES: dict[str, Role] = {
-    "commander": Role(tuple(spec.name for spec in PAGES), personal=True),
+    "commander": Role(tuple(spec.name for spec in EVERY_PAGE), personal=True),
     "staff": Role(ANALYSIS, personal=False),
     "clerk": Role(("data_import",), personal=False),
     "briefing": Role(("briefing",), personal=False),
 }
 # The open demo (no users, demo data only; sitrep/access/mode.py): every page but the audit trail,
-# masked; the import page previews but never writes.
-OPEN_PAGES = (*ANALYSIS[:-1], "data_import", "briefing")
+# masked; the import page previews but never writes. The district page (every compound on one
+# screen) is the commanders' and the open demo's: staff work in their compound's pages.
+OPEN_PAGES = (DISTRICT.name, *ANALYSIS[:-1], "data_import", "briefing")
 
 NAME = re.compile(r"^[\w.@-]{1,64}$")          # \w is Unicode: 余为民 is a user name
 _HASH = re.compile(r"^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$")

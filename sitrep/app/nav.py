@@ -1,4 +1,6 @@
-"""The pages, in navigation order: one registry for dashboard.py, the tests and the bench."""
+"""The pages, in navigation order: one registry for dashboard.py, the tests and the bench.
+`PAGES` are one compound's pages; `DISTRICT`, every compound in scope on one page, comes
+before them when the store holds more than one compound (`shown`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,3 +29,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("briefing", ":material/summarize:"),
     PageSpec("audit", ":material/policy:"),
 )
+
+DISTRICT = PageSpec("district", ":material/map:")
+EVERY_PAGE: tuple[PageSpec, ...] = (DISTRICT, *PAGES)
+
+
+def shown(allowed, compounds: int) -> list[PageSpec]:
+    """The pages to register for a viewer allowed these page names, on a store of this many
+    compounds: the district page only when there is more than one to compare."""
+    return [spec for spec in EVERY_PAGE if spec.name in allowed and (spec is not DISTRICT or compounds > 1)]
