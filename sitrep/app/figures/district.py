@@ -77,16 +77,16 @@ def plan(placed: pd.DataFrame, labels: list[str], tooltips: list[str], lang: str
     view = pdk.ViewState(target=[(data["x"].min() + data["x"].max()) / 2,
                                  (data["y"].min() + data["y"].max()) / 2, 0],
                          zoom=math.log2(PLAN_FIT_PX / (span * 1.3)), min_zoom=-6, max_zoom=12)
-    markers = pdk.Layer(
+    markers = pdk.Layer(   # sizes in pixels: a unit here is a kilometre or a grid cell
         "ScatterplotLayer", data=records, id="district_compounds", get_position="[x, y]",
-        get_fill_color="fill", get_line_color=[255, 255, 255, 255], stroked=True, line_width_min_pixels=2,
-        get_radius=9, radius_units="'pixels'", pickable=True, auto_highlight=True,
-        coordinate_system="'cartesian'")
+        get_fill_color="fill", get_radius=9, radius_units="'pixels'", stroked=True,
+        get_line_color=[255, 255, 255, 255], get_line_width=2, line_width_units="'pixels'",
+        pickable=True, auto_highlight=True, coordinate_system="'cartesian'")
     names = pdk.Layer(
         "TextLayer", data=records, id="district_names", get_position="[x, y]", get_text="label",
-        get_size=13, get_color=[40, 40, 40, 255], get_pixel_offset=[0, 16], character_set="'auto'",
+        get_size=13, get_color=[40, 40, 40, 255], get_pixel_offset=[0, 14], character_set="'auto'",
         font_family="'Noto Sans CJK SC, sans-serif'", coordinate_system="'cartesian'",
         get_text_anchor="'middle'", get_alignment_baseline="'top'")
     return pdk.Deck(layers=[markers, names], initial_view_state=view,
-                    views=[pdk.View(type="OrthographicView", controller=True)],
+                    views=[pdk.View(type="OrthographicView", controller=True, flip_y=False)],
                     map_style=None, map_provider=None, tooltip={"text": "{tooltip}"})
