@@ -72,3 +72,16 @@ def needs_lines(rows: pd.DataFrame, lang: str, most: int = MOST_LINKS) -> tuple[
     lines = [t("district.line", lang, compound=name(r, lang), reasons=reasons_text(r, lang))
              for _, r in needs.head(most).iterrows()]
     return lines, max(len(needs) - most, 0)
+
+
+def stale_line(rows: pd.DataFrame, lang: str, most: int = MOST_LINKS) -> str | None:
+    """The compounds whose data is stale or does not reach the as-of day, as one warning (the
+    first `most` named), or None."""
+    stale = rows[rows["is_stale"]]
+    if stale.empty:
+        return None
+    names = [name(r, lang) for _, r in stale.head(most).iterrows()]
+    listed = ("、" if lang == "zh" else ", ").join(names)
+    if len(stale) > most:
+        listed = t("district.and_more", lang, listed=listed, n=len(stale) - most)
+    return t("district.stale_line", lang, n=len(stale), compounds=listed)
