@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from sitrep.access import audit, auth, sessions
-from sitrep.app.nav import PAGES
+from sitrep.app.nav import EVERY_PAGE
 
 from .conftest import app, sign_in
 
@@ -49,7 +49,7 @@ def test_a_commander_sees_every_page_and_a_clerk_only_the_import_page(demo_env, 
 
 
 def test_roles_come_from_the_table_and_nothing_else(demo_env):
-    assert auth.pages_for("commander") == tuple(spec.name for spec in PAGES)
+    assert auth.pages_for("commander") == tuple(spec.name for spec in EVERY_PAGE)
     for role in ("Clerk", "viewer", "", None, "demo"):
         assert auth.pages_for(role) == () and not auth.may_see_personal(role)
 

@@ -13,7 +13,7 @@ import pytest
 
 from sitrep import config
 from sitrep.access import audit, auth, sessions
-from sitrep.app.nav import PAGES
+from sitrep.app.nav import EVERY_PAGE
 from sitrep.store.queries import run_plain as run
 
 from .conftest import REPO
@@ -122,7 +122,7 @@ def test_a_bad_users_file_is_refused_with_its_line(users_file, text, line, probl
 
 
 def test_roles_decide_pages_and_personal_data():
-    assert auth.pages_for("commander") == tuple(spec.name for spec in PAGES) and auth.may_see_personal("commander")
+    assert auth.pages_for("commander") == tuple(spec.name for spec in EVERY_PAGE) and auth.may_see_personal("commander")
     assert "data_import" not in auth.pages_for("staff") and not auth.may_see_personal("staff")
     assert auth.pages_for("clerk") == ("data_import",)
     assert auth.pages_for("briefing") == ("briefing",)
