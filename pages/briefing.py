@@ -28,7 +28,7 @@ if district:   # every compound in scope: their sums, and the compounds that nee
                               date_to=date_to)
     compounds = ui.district_query("district_compounds_on_day", compounds=f.compounds, as_of=f.as_of,
                                   log_kinds=list(config.LOG_KINDS), **config.freshness_params(now))
-    name = t("briefing.district_name", lang, n=len(compounds))
+    name = t("briefing.district_name", lang)
     scope_text = t("briefing.scope_district", lang, n=len(compounds))
     imported, stale = [], district_text.stale_line(compounds, lang)
     items, more = district_text.needs_lines(compounds, lang)

@@ -36,10 +36,11 @@ with cards.row():
 st.subheader(t("district.needs_title", lang), help=t("district.order_help", lang))
 if needs.empty:
     st.success(t("district.nothing", lang), icon=":material/check_circle:")
-for _, row in needs.head(text.MOST_LINKS).iterrows():
-    st.page_link("pages/seals.py", label=t("district.line", lang, compound=text.name(row, lang),
-                                           reasons=text.reasons_text(row, lang)),
-                 query_params=text.seals_query(row, d.as_of), icon=":material/domain:")
+for _, row in needs.head(text.MOST_LINKS).iterrows():   # the name is the link, the reasons wrap below
+    with st.container(gap=None):
+        st.page_link("pages/seals.py", label=text.name(row, lang), query_params=text.seals_query(row, d.as_of),
+                     icon=":material/domain:")
+        st.caption(text.reasons_text(row, lang))
 if len(needs) > text.MOST_LINKS:
     st.caption(t("district.more", lang, n=len(needs) - text.MOST_LINKS))
 

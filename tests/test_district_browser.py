@@ -25,7 +25,7 @@ def test_a_leader_clicks_a_compound_and_lands_on_its_sealed_floors(district_serv
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator("h1").first.inner_text() == "全区态势"
     assert page.locator('[data-testid="stDeckGlJsonChart"]').count() == 2     # lat/lon and the grid
-    page.get_by_role("link", name=re.compile("^福星城：")).click()
+    page.get_by_role("link", name=re.compile("福星城$")).click()
     page.wait_for_url(re.compile(r"/seals\?"), timeout=30000)
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText"
                            " === '封控楼层'", timeout=30000)

@@ -41,7 +41,9 @@ def reasons(row, lang: str) -> list[str]:
         out.append(t("district.reason.stale", lang))
     if row["is_behind"]:
         shown = row["shown_on"]
-        out.append(t("district.reason.behind", lang, last_on=row["last_on"].strftime("%m-%d"))
+        last_on = row["last_on"]
+        out.append(t("district.reason.behind", lang, last_on=last_on.strftime("%m-%d"),
+                     month=last_on.month, day=last_on.day)
                    if shown == shown else t("district.reason.not_started", lang))
     return out
 
