@@ -217,6 +217,6 @@ def _rerun_inside_the_shell() -> None:
 def done() -> None:
     """Called by dashboard.py after the page ran: the next run must draw the filters again.
     The last filters stay readable for callbacks (which run before the next run's filters)."""
-    if "_filters" in st.session_state:
-        st.session_state["_last_filters"] = st.session_state.pop("_filters")
-    st.session_state.pop("_district", None)
+    for key in ("_filters", "_district"):
+        if key in st.session_state:
+            st.session_state["_last_filters"] = st.session_state.pop(key)

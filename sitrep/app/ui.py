@@ -189,9 +189,13 @@ def audit_download(what: str) -> None:
     """Every download is on record: who, what, with which filters."""
     from sitrep.access import audit
 
-    f = st.session_state.get("_filters") or st.session_state.get("_last_filters")
-    scope = {"compound": f.compound, "building": f.buildings, "as_of": f.as_of.isoformat(),
-             "range": [f.date_from.isoformat(), f.date_to.isoformat()]} if f else {}
+    f = st.session_state.get("_filters") or st.session_state.get("_district") \
+        or st.session_state.get("_last_filters")
+    if f is not None and hasattr(f, "compounds"):      # the district: how many compounds, which day
+        scope = {"scope": "district", "compounds": len(f.compounds), "as_of": f.as_of.isoformat()}
+    else:
+        scope = {"compound": f.compound, "building": f.buildings, "as_of": f.as_of.isoformat(),
+                 "range": [f.date_from.isoformat(), f.date_to.isoformat()]} if f else {}
     audit.record("download", st.session_state.get("_user") or "demo", what, scope)
 
 
