@@ -54,9 +54,10 @@ shown = rows.assign(
 columns = {c: t(f"district.col.{c}", lang) for c in (
     "needs_rank", "name", "state_label", "why", "households", "sealed_buildings", "sealed_floors",
     "sealed_households", "confirmed_total", "suspected", "fever", "fever_baseline", "not_screened",
-    "medicine_overdue", "deliveries", "volunteer_hours", "shown_on", "last_import_at", "link")}
+    "medicine_overdue", "deliveries", "volunteer_hours", "shown_on", "is_stale", "last_import_at", "link")}
 ui.table(shown, "district_compounds", lang, columns=columns, column_config={
     columns["link"]: st.column_config.LinkColumn(display_text=t("district.open_seals", lang)),
+    columns["is_stale"]: st.column_config.CheckboxColumn(help=t("district.stale_help", lang, hours=config.STALE_HOURS)),
     columns["fever_baseline"]: st.column_config.NumberColumn(format="%.1f"),
     columns["volunteer_hours"]: st.column_config.NumberColumn(format="%.1f")})
 

@@ -125,6 +125,7 @@ def test_the_district_page_shows_every_compound_needs_first(district_env):
     assert table["封控住户"].tolist() == [7, 270, 0]
     assert table["今日发热"].tolist() == [0, 5, 3]
     assert table["数据日"].tolist() == ["2020-02-07", "2020-02-10", "2020-02-06"]
+    assert table["数据过时"].tolist() == [True, False, True]     # behind; fresh; never imported its logs
     assert table["需要处理"].tolist()[1] == "发热 5 人，高于基线 1.7；11 户未排查"
     # each row opens its compound's sealed floors: the name URL-encoded, the as-of day when it has data
     assert table["打开"].tolist() == [
