@@ -78,7 +78,7 @@ for kind, frame in placed.items():
               state=t(f"district.state.{r['state']}", lang), reasons=text.reasons_text(r, lang) or "—")
             for _, r in frame.iterrows()]
     st.markdown(f"**{t(f'district.plan.{kind}', lang)}**")
-    st.pydeck_chart(figures.plan(frame, labels, tips, lang), key=f"district_plan_{kind}", height=320,
+    st.pydeck_chart(figures.plan(frame, labels, tips), key=f"district_plan_{kind}", height=320,
                     width="stretch", alt=t("district.plan_alt", lang))
 st.caption(t("district.plan_legend", lang))
 unplaced = rows[~rows["compound"].isin([c for f in placed.values() for c in f["compound"]])]

@@ -64,7 +64,7 @@ def positions(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
-def plan(placed: pd.DataFrame, labels: list[str], tooltips: list[str], lang: str) -> pdk.Deck:
+def plan(placed: pd.DataFrame, labels: list[str], tooltips: list[str]) -> pdk.Deck:
     """One marker per compound at (x, y), coloured by its state, its name beside it. An
     OrthographicView: flat, non-geographic, so no basemap style is fetched (Streamlit fills in
     a Carto style only for a map view)."""
