@@ -2,8 +2,7 @@
 page config, who is looking, navigation, the global sidebar."""
 import streamlit as st
 
-from sitrep.app import filters, session, ui
-from sitrep.app.nav import ALL_PAGES
+from sitrep.app import filters, nav, session, ui
 from sitrep.i18n import t
 
 lang = filters.language()
@@ -12,8 +11,9 @@ ui.at_start_up()                        # once per server process: stale uploads
 viewer = session.gate(lang)
 if viewer is None:                      # nobody may see anything: a message says why
     st.stop()
-# A page the viewer may not use is not registered: its URL does not exist for this session.
-specs = [spec for spec in ALL_PAGES if spec.name in viewer.pages]
+# A page the viewer may not use is not registered: its URL does not exist for this session; nor
+# is the district page when the viewer's compounds are fewer than two.
+specs = nav.shown(viewer.pages, len(ui.compounds_in_scope()))
 if not specs:
     session.sidebar(viewer, lang)
     st.info(t("auth.no_pages", lang))
@@ -32,15 +32,18 @@ if ui.snapshot() is None:
     # a user whose compounds the store does not hold is told so, not "no data yet"
     st.info(t("scope.none" if ui.compound_names() else "empty.no_snapshot", lang))
     st.stop()
+# The district (the district page; the briefing with ?scope=district) has its own filter, the
+# as-of day across the compounds in scope; a compound's pages have the compound's filters.
+district = filters.is_district(page.url_path)
 try:
-    shown = filters.sidebar(lang)
+    shown = filters.district_sidebar(lang) if district else filters.sidebar(lang)
 except ui.OutOfScope as err:            # ?compound= outside the viewer's compounds: no data
     ui.refuse(err, lang)
     st.stop()
 if shown is None:
     st.info(t("empty.no_compound", lang))
     st.stop()
-if shown.compound in ui.synthetic_compounds():   # the demo district's made-up compounds say so
+if not district and shown.compound in ui.synthetic_compounds():   # the demo district's made-up compounds say so
     st.warning(t("synthetic.banner", lang, compound=shown.compound), icon=":material/science:")
 try:
     ui.guarded(page, lang)

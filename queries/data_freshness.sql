@@ -34,8 +34,7 @@ final as (
         kinds.kind,
         imports.last_import_at,
         newest.newest_on,
-        imports.last_import_at is null
-            or imports.last_import_at < $now::timestamp - to_hours($stale_hours::integer) as is_stale
+        is_stale(imports.last_import_at, $now, $stale_hours) as is_stale
     from kinds
     left join imports using (kind)
     left join newest using (kind)

@@ -10,7 +10,8 @@ from sitrep.ingest.contract import window_params
 from sitrep.store import TABLES
 from sitrep.store.queries import names, run, sql
 
-NOT_ABOUT_A_COMPOUND = {"audit_log"}     # reads the audit file, not a snapshot
+# audit_log reads the audit file; district_* the district view (every compound's summary), not a snapshot
+NOT_ABOUT_A_COMPOUND = {"audit_log", "district_span", "district_compounds_on_day", "district_days_total"}
 
 
 IMPORT_TIMES = ("last_import_at", "imported_at")   # when the rows came: another import, another time

@@ -231,3 +231,51 @@ def users_server(demo_store, tmp_path_factory, users_template):
     for url in serve(demo_store, users=users, env={"TZ": "UTC"}, log_name="users_server.log"):
         SERVER_USERS[url] = users
         yield url
+
+
+# -- a store of three compounds, for the district page ---------------------------------------
+TINY_COMPOUND = "小区甲"
+
+
+def import_tiny(folder: Path, compound: str = TINY_COMPOUND) -> None:
+    """A hand-made compound: three households of A1; lockdown 02-04 to 02-07 (reopened);
+    screenings only (fever: 37.3 °C or more):
+        02-03  101 37.5 (fever)
+        02-05  101 36.5 · 201 37.6 (fever)
+        02-06  101 37.4 (fever) · 101 36.6 · 201 37.9 (fever) · 301 38.0 (fever)
+    Made-up (is_demo), marked synthetic, placed on the grid at B3."""
+    from datetime import date
+
+    from sitrep.store import settings
+
+    files = folder.parent / f"{folder.name}-tiny"
+    files.mkdir(exist_ok=True)
+    (files / "b.csv").write_text("楼栋,层数\nA1,3\n", encoding="utf-8")
+    (files / "h.csv").write_text("楼栋,单元,房号\nA1,1,101\nA1,1,201\nA1,1,301\n", encoding="utf-8")
+    (files / "s.csv").write_text(
+        "日期,地址,最高体温\n2020-02-03,A1-0101,37.5\n2020-02-05,A1-0101,36.5\n2020-02-05,A1-0201,37.6\n"
+        "2020-02-06,A1-0101,37.4\n2020-02-06,A1-0101,36.6\n2020-02-06,A1-0201,37.9\n2020-02-06,A1-0301,38.0\n",
+        encoding="utf-8")
+    results = import_files([files / n for n in ("b.csv", "h.csv", "s.csv")], store=folder, compound=compound,
+                           year=2020, command="test",
+                           settings={"lockdown_from": date(2020, 2, 4), "lockdown_until": date(2020, 2, 7),
+                                     "is_demo": True})
+    assert [r.accepted for r in results] == [1, 3, 7]
+    settings.change(folder, compound, is_synthetic=True, grid_cell="B3")
+
+
+@pytest.fixture(scope="session")
+def district_store(tmp_path_factory, demo_store) -> Path:
+    """Three compounds: the demo (福星城, placed by lat/lon), the hand-built fixture (测试小区,
+    also by lat/lon) and the tiny synthetic one (小区甲, on the grid)."""
+    import shutil
+
+    from sitrep.store import settings
+
+    folder = tmp_path_factory.mktemp("district") / "store"
+    shutil.copytree(demo_store, folder)
+    clean_import(folder, FIXTURE)
+    import_tiny(folder)
+    settings.change(folder, "福星城", lat=29.846, lon=114.322)
+    settings.change(folder, FIXTURE_COMPOUND, lat=29.861, lon=114.301)
+    return folder

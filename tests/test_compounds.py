@@ -165,6 +165,8 @@ def test_the_sidebar_lists_the_compounds_and_each_page_reads_its_compounds_snaps
     open_demo(monkeypatch, crowded, tmp_path)
     at = app(crowded, compound=FIXTURE_COMPOUND)
     at.run()
+    assert at.title[0].value == "全区态势"                    # several compounds: the district first
+    at.switch_page("pages/overview.py").run()
     assert not at.exception
     assert at.selectbox(key="compound").options == sorted([demo.COMPOUND, FIXTURE_COMPOUND, "同名楼栋小区"])
     assert FIXTURE_COMPOUND in at.caption[0].value

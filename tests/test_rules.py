@@ -373,6 +373,16 @@ def test_has_fever(con):
         (True, False, None)]
 
 
+def test_is_stale(con):
+    # stale: never imported, or imported more than 24 h before now (config.STALE_HOURS)
+    now = datetime(2020, 2, 10, 12, 0)
+    assert q(con, "select is_stale(null, $now, 24),"                           # never: stale
+                  " is_stale('2020-02-09 12:00'::timestamp, $now, 24),"        # 24 h ago: not yet
+                  " is_stale('2020-02-09 11:59'::timestamp, $now, 24),"        # 24 h 1 min: stale
+                  " is_stale('2020-02-10 11:00'::timestamp, $now, 0)", now=now) == [  # limit 0: 1 h
+        (True, False, True, True)]
+
+
 def test_is_fever_alert(con):
     # at least 2 fevers (min_count) and above 2 x the baseline mean (factor)
     assert q(con, "select is_fever_alert(2, 0.9, 2.0, 2),"   # 2 > 1.8: yes

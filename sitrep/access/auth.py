@@ -24,7 +24,7 @@ from pathlib import Path
 import bcrypt
 
 from sitrep import config
-from sitrep.app.nav import ALL_PAGES
+from sitrep.app.nav import ALL_PAGES, DISTRICT
 from sitrep.store import REPO
 
 ANALYSIS = ("overview", "seals", "volunteers", "medicine", "screening", "deliveries", "briefing")
@@ -44,8 +44,9 @@ ROLES: dict[str, Role] = {
     "briefing": Role(("briefing",), personal=False),
 }
 # The open demo (no users, demo data only; sitrep/access/mode.py): every page but the audit trail,
-# masked; the import page previews but never writes.
-OPEN_PAGES = (*ANALYSIS[:-1], "data_import", "briefing")
+# masked; the import page previews but never writes. The district page (every compound on one
+# screen) is the commanders' and the open demo's: staff work in their compound's pages.
+OPEN_PAGES = (DISTRICT.name, *ANALYSIS[:-1], "data_import", "briefing")
 
 NAME = re.compile(r"^[\w.@-]{1,64}$")          # \w is Unicode: 余为民 is a user name
 _HASH = re.compile(r"^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from sitrep import config
 from sitrep.app.session import scope
-from sitrep.app.ui import OutOfScope, compounds_in_scope, query, synthetic_compounds
+from sitrep.app.ui import OutOfScope, compounds_in_scope, district_query, query, synthetic_compounds
 from sitrep.i18n import DEFAULT_LANG, LANGS, t
 from sitrep.ingest.contract import window_params
 
@@ -57,6 +57,54 @@ class Filters:
 
     def scope(self) -> str:
         return ", ".join(self.buildings) if self.buildings else t("filters.all_buildings", self.lang)
+
+
+@dataclass(frozen=True)
+class District:
+    """The district's filters: the compounds in scope and the as-of day (the district page,
+    and the briefing when its scope is the district)."""
+    compounds: list[str]        # the names in scope (ui.compounds_in_scope)
+    as_of: date
+    lang: str
+    first_on: date              # the data's bounds across the compounds in scope
+    last_on: date
+    compound = None             # no one compound, no building filter: what the briefing's
+    buildings: tuple = ()       # export and the audit trail read of either scope
+
+    def window(self, days: int = config.TREND_DAYS) -> tuple[date, date]:
+        """The `days` days ending on the as-of date (at least two, for the change since the
+        day before), from the first day of data at the earliest."""
+        start = max(self.as_of - timedelta(days=days - 1), self.first_on)
+        return min(start, self.as_of - timedelta(days=1)), self.as_of
+
+
+SCOPE_DISTRICT = "district"     # ?scope=district: the briefing of every compound in scope
+
+
+def is_district(page_name: str) -> bool:
+    """Whether a page shows the district rather than one compound: the district page, and the
+    briefing asked for with ?scope=district."""
+    return page_name == "district" or (
+        page_name == "briefing" and st.query_params.get("scope") == SCOPE_DISTRICT)
+
+
+def district_sidebar(lang: str) -> District | None:
+    """The district's one filter, the as-of day (bound to the URL as every page's is), within
+    the days the compounds in scope have data; it opens on the latest day any of them opens on
+    (district_span.sql). None when no compound is in scope."""
+    compounds = compounds_in_scope()
+    span = district_query("district_span", compounds=compounds).iloc[0]
+    if not span["compounds"]:
+        return None
+    first_on, last_on = span["first_on"].date(), span["last_on"].date()
+    opens_on = min(max(span["opens_on"].date(), first_on), last_on)
+    as_of = st.sidebar.date_input(
+        t("filters.as_of", lang), value=opens_on, min_value=first_on, max_value=last_on,
+        key="as_of", bind="query-params", format="YYYY-MM-DD")
+    as_of = min(max(as_of if isinstance(as_of, date) else opens_on, first_on), last_on)
+    st.session_state["_district"] = District(compounds=compounds, as_of=as_of, lang=lang,
+                                             first_on=first_on, last_on=last_on)
+    return st.session_state["_district"]
 
 
 def language() -> str:
@@ -155,15 +203,33 @@ def current() -> Filters:
     url_path, so the rerun lands on the same page, inside the shell.
     """
     if "_filters" not in st.session_state:
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        _rerun_inside_the_shell()
     return st.session_state["_filters"]
+
+
+def current_district() -> District:
+    """The district's filters drawn by dashboard.py on this run (see current())."""
+    if "_district" not in st.session_state:
+        _rerun_inside_the_shell()
+    return st.session_state["_district"]
+
+
+def current_scope() -> Filters | District:
+    """What the briefing shows: the district when dashboard.py drew the district's filters
+    (?scope=district), else one compound."""
+    return st.session_state.get("_district") or current()
+
+
+def _rerun_inside_the_shell() -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def done() -> None:
     """Called by dashboard.py after the page ran: the next run must draw the filters again.
     The last filters stay readable for callbacks (which run before the next run's filters)."""
-    if "_filters" in st.session_state:
-        st.session_state["_last_filters"] = st.session_state.pop("_filters")
+    for key in ("_filters", "_district"):
+        if key in st.session_state:
+            st.session_state["_last_filters"] = st.session_state.pop(key)

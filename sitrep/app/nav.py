@@ -1,4 +1,6 @@
-"""The pages, in navigation order: one registry for dashboard.py, the tests and the bench."""
+"""The pages, in navigation order: one registry for dashboard.py, the tests and the bench.
+`PAGES` are one compound's pages; `DISTRICT`, every compound in scope on one page, comes
+before them when the store holds more than one compound (`shown`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,4 +34,12 @@ PAGES: tuple[PageSpec, ...] = (
 RECORDS: tuple[PageSpec, ...] = (
     PageSpec("briefings_past", ":material/history:"),     # commanders: the scheduled briefings
 )
-ALL_PAGES = PAGES + RECORDS
+# The district page compares compounds (read from their summaries): first when shown.
+DISTRICT = PageSpec("district", ":material/map:")
+ALL_PAGES: tuple[PageSpec, ...] = (DISTRICT, *PAGES, *RECORDS)
+
+
+def shown(allowed, compounds: int) -> list[PageSpec]:
+    """The pages to register for a viewer allowed these page names, on a store of this many
+    compounds: the district page only when there is more than one to compare."""
+    return [spec for spec in ALL_PAGES if spec.name in allowed and (spec is not DISTRICT or compounds > 1)]

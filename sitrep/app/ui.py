@@ -153,6 +153,39 @@ def query(name: str, **params) -> pd.DataFrame:
     return privacy.mask_personal(as_text(_query(path, name, frozen)), f.lang if f else "zh")
 
 
+@st.cache_resource(max_entries=4)
+def _district(key: tuple):
+    # Keyed by store.cache_key(): a pointer switch of any compound gives a new view.
+    from sitrep.store import summary
+
+    return summary.connect_district(key[0])
+
+
+@st.cache_data(ttl=config.CACHE_TTL_S, max_entries=256, show_spinner=False)
+def _district_query(key: tuple, name: str, params: tuple) -> pd.DataFrame:
+    con = _district(key).cursor()  # a cursor per query: connections are not thread-safe
+    try:
+        return run(con, name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+    finally:
+        con.close()
+
+
+def district_query(name: str, **params) -> pd.DataFrame:
+    """Run a named district query (queries/district_*.sql) on the district view: every
+    compound's current summary (sitrep/store/summary.py), cached per change of any compound
+    and parameters. The summaries hold counts, no personal data; text is shown as text.
+    `$compounds` (every district query takes it) must lie in the viewer's scope: the query
+    layer refuses any other compound, whatever a page passes (OutOfScope)."""
+    if "compounds" not in params:
+        raise ValueError(f"{name}: a district query takes $compounds, the compounds in scope")
+    allowed = set(compounds_in_scope())
+    outside = [c for c in params["compounds"] if c not in allowed]
+    if outside:
+        raise OutOfScope(outside[0])
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return as_text(_district_query(store.cache_key(), name, frozen))
+
+
 _MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
 
 
@@ -196,16 +229,18 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def table(frame: pd.DataFrame, key: str, lang: str, *, columns: dict[str, str] | None = None,
-          height: int | None = None) -> None:
+          height: int | None = None, column_config: dict | None = None) -> None:
     """Show a table exactly as filtered, with its CSV download. `columns` maps column names to
-    their labels in the active language (and chooses the columns shown)."""
+    their labels in the active language (and chooses the columns shown); `column_config`, by
+    label, how a column is drawn (st.column_config)."""
     if frame.empty:
         empty(lang)
         return
     shown = display(frame[list(columns)].rename(columns=columns) if columns else frame)
     # What reaches the browser is bounded whatever the data holds; the download has every row.
     st.dataframe(shown.head(config.MAX_TABLE_ROWS), hide_index=True, width="stretch", key=f"{key}_table",
-                 **({"height": height} if height else {}))
+                 **({"height": height} if height else {}),
+                 **({"column_config": column_config} if column_config else {}))
     if len(shown) > config.MAX_TABLE_ROWS:
         st.caption(t("table.capped", lang, shown=f"{config.MAX_TABLE_ROWS:,}", total=f"{len(shown):,}"))
     st.download_button(t("table.download", lang), csv_bytes(shown), file_name=f"{key}.csv",
@@ -217,9 +252,13 @@ def audit_download(what: str) -> None:
     """Every download is on record: who, what, with which filters."""
     from sitrep.access import audit
 
-    f = st.session_state.get("_filters") or st.session_state.get("_last_filters")
-    scope = {"compound": f.compound, "building": f.buildings, "as_of": f.as_of.isoformat(),
-             "range": [f.date_from.isoformat(), f.date_to.isoformat()]} if f else {}
+    f = st.session_state.get("_filters") or st.session_state.get("_district") \
+        or st.session_state.get("_last_filters")
+    if f is not None and hasattr(f, "compounds"):      # the district: how many compounds, which day
+        scope = {"scope": "district", "compounds": len(f.compounds), "as_of": f.as_of.isoformat()}
+    else:
+        scope = {"compound": f.compound, "building": f.buildings, "as_of": f.as_of.isoformat(),
+                 "range": [f.date_from.isoformat(), f.date_to.isoformat()]} if f else {}
     audit.record("download", st.session_state.get("_user") or "demo", what, scope)
 
 

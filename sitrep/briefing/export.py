@@ -1,7 +1,8 @@
 """The daily briefing as an image: the briefing page of a running dashboard, opened in
 headless Chromium and saved as a PNG (1080 px wide, the whole page) and an A4 PDF.
 
-`python -m sitrep briefing` starts a dashboard of its own (`Dashboard`: a private users file
+`python -m sitrep briefing` (`--district`: the district's briefing, every compound in scope)
+starts a dashboard of its own (`Dashboard`: a private users file
 with one briefing-role user, so no password is needed; the briefing shows counts by building
 only) or uses `--url` (an open demo dashboard); the
 briefing page's button calls `export_here()` against the dashboard it runs in (or, when users
@@ -62,10 +63,13 @@ def find_chromium(path: str | os.PathLike | None = None) -> str:
 
 
 def page_url(base: str, *, as_of: date | None = None, buildings=(), lang: str = "zh",
-             compound: str | None = None, page: str = "briefing") -> str:
-    """The briefing embedded (no sidebar, no toolbar) with the filters in its URL."""
+             compound: str | None = None, page: str = "briefing", district: bool = False) -> str:
+    """The briefing embedded (no sidebar, no toolbar) with the filters in its URL; with
+    `district`, the district's briefing (every compound in scope)."""
     query = [("embed", "true")]
-    if compound:    # the sidebar's compound (a store of several compounds)
+    if district:
+        query.append(("scope", "district"))
+    elif compound:    # the sidebar's compound (a store of several compounds)
         query.append(("compound", compound))
     if as_of:
         query.append(("as_of", as_of.isoformat()))
@@ -228,9 +232,9 @@ class Renderer:
     def render(self, base_url: str, *, as_of: date | None = None, buildings=(), lang: str = "zh",
                png: str | os.PathLike | None = None, pdf: str | os.PathLike | None = None,
                timeout_s: float = 60, cookie: str | None = None, compound: str | None = None,
-               page: str = "briefing") -> Export:
+               page: str = "briefing", district: bool = False) -> Export:
         """`cookie`: a session token for the dashboard (Dashboard.cookie); `compound`: the
-        compound of a store of several."""
+        compound of a store of several; `district`: the district's briefing."""
         import json
 
         from playwright.sync_api import Error as PlaywrightError
@@ -239,7 +243,7 @@ class Renderer:
 
         started = time.perf_counter()
         url = page_url(base_url, as_of=as_of, buildings=buildings, lang=lang, compound=compound,
-                       page=page)
+                       page=page, district=district)
         timeout_ms = timeout_s * 1000
         context = self.browser.new_context(viewport={"width": LAYOUT_WIDTH, "height": 900},
                                            device_scale_factor=SCALE)
@@ -283,7 +287,7 @@ class Renderer:
 
 def export(base_url: str, *, chromium: str | os.PathLike | None = None, **kwargs) -> Export:
     """Open the briefing of the dashboard at `base_url` and make its PNG and PDF (written to
-    `png` / `pdf` when given, and returned). kwargs: as_of, buildings, lang, png, pdf."""
+    `png` / `pdf` when given, and returned). kwargs: as_of, buildings, lang, png, pdf, district."""
     started = time.perf_counter()
     with Renderer(chromium) as renderer:
         made = renderer.render(base_url, **kwargs)
@@ -331,8 +335,10 @@ def export_here(f) -> Export:
     else against a dashboard of the export's own (the viewer's own session stays in their
     browser: it is never handed to another one)."""
     from sitrep.app import session
+    from sitrep.app.filters import District
 
-    kwargs = {"as_of": f.as_of, "buildings": list(f.buildings), "lang": f.lang}
+    kwargs = {"as_of": f.as_of, "buildings": list(f.buildings), "lang": f.lang,
+              "district": isinstance(f, District)}
     if session.is_open_demo():
         return export(own_url(), **kwargs)
     started = time.perf_counter()
@@ -342,9 +348,12 @@ def export_here(f) -> Export:
     return made
 
 
-def filters_record(as_of: date | None, buildings, lang: str, compound: str | None = None) -> dict:
+def filters_record(as_of: date | None, buildings, lang: str, compound: str | None = None, *,
+                   district: bool = False) -> dict:
     """The filters of a briefing, as the audit trail keeps them."""
     record = {"as_of": as_of.isoformat() if as_of else None, "building": list(buildings), "lang": lang}
     if compound:
         record["compound"] = compound
+    if district:
+        record["scope"] = "district"
     return record

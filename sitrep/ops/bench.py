@@ -12,7 +12,7 @@ import time
 from datetime import date
 
 from sitrep import store
-from sitrep.app.nav import PAGES
+from sitrep.app.nav import DISTRICT, PAGES
 
 
 def _as_a_running_server() -> None:
@@ -668,7 +668,8 @@ def read_times(folder, runs: int) -> dict:
 def scale_main(args) -> int:
     """`bench --compounds 1,10,50,200`: per size, the store (grown by importing copies of the
     demo, kept in --compounds-dir for the next run), the cost of importing one more compound and
-    of re-importing one, the district side's reads, and one compound's pages cold and warm."""
+    of re-importing one, the district side's reads, one compound's pages cold and warm, and the
+    district page cold and warm (from two compounds on: a store of one has no district page)."""
     import tempfile
     from pathlib import Path
 
@@ -696,7 +697,7 @@ def scale_main(args) -> int:
     rows = []
     print(f"{'compounds':>9} {'store MB':>9} {'current':>8} {'new s':>6} {'new MB':>7} {'own MB':>7} {'again s':>8} "
           f"{'again MB':>9} {'list ms':>8} {'summ. ms':>9} {'open ms':>8} {'attach ms':>10} "
-          + " ".join(f"{p + ' c/w s':>18}" for p in SCALE_PAGES))
+          + " ".join(f"{p + ' c/w s':>18}" for p in (*SCALE_PAGES, DISTRICT.name)))
     for size in sizes:
         built_s = grow_store(folder, size, files)
         current = sum(c.snapshot.stat().st_size + c.summary.stat().st_size for c in store.compounds(folder))
@@ -706,11 +707,14 @@ def scale_main(args) -> int:
         for page in SCALE_PAGES:
             times = render_times(f"pages/{page}.py", args.runs, compound=demo.COMPOUND)
             row[page] = times
+        # every compound on one page (shown from two compounds on; reads the summaries alone)
+        row[DISTRICT.name] = render_times(DISTRICT.path, args.runs) if size > 1 else {"cold_s": None, "warm_s": None}
         rows.append(row)
         print(f"{size:>9} {row['store_mb']:>9} {row['current_mb']:>8} {row['import_new_s']:>6} {row['import_new_mb']:>7} "
               f"{row['compound_mb']:>7} {row['import_again_s']:>8} {row['import_again_mb']:>9} "
               f"{row['list_ms']:>8} {row['summaries_ms']:>9} {row['open_each_ms']:>8} {row['attach_all_ms']:>10} "
-              + " ".join(f"{row[p]['cold_s']:>9}/{row[p]['warm_s']:<8}" for p in SCALE_PAGES), flush=True)
+              + " ".join(f"{row[p]['cold_s'] or '—':>9}/{row[p]['warm_s'] or '—':<8}"
+                         for p in (*SCALE_PAGES, DISTRICT.name)), flush=True)
     print(json.dumps({"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
                       f"{os.cpu_count()} cores, Python {platform.python_version()}", "runs": args.runs,
                       "scale": rows}, ensure_ascii=False))

@@ -142,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--building", action="extend", nargs="+", default=[], metavar="BUILDING",
                    help="only these buildings (repeat or list: --building B5 A6)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--district", action="store_true",
+                   help="the district's briefing: every compound of the store, the compounds that need action")
     p.add_argument("--png", type=Path, help="write the image here")
     p.add_argument("--pdf", type=Path, help="write the A4 PDF here")
     p.add_argument("--url", help="use this running open demo dashboard (default: start one of its "
@@ -549,7 +551,7 @@ def cmd_briefing(args) -> int:
     as_of = _check_briefing_filters(args)
     started = time.perf_counter()
     wanted = {"as_of": as_of, "buildings": args.building, "lang": args.lang, "png": args.png,
-              "pdf": args.pdf}
+              "pdf": args.pdf, "district": args.district}
     try:
         chromium = export.find_chromium(args.chromium)
         if args.url:
@@ -562,11 +564,13 @@ def cmd_briefing(args) -> int:
         return 1
     audit.record("briefing", f"cli:{getpass.getuser()}",
                  " ".join(str(p) for p in (args.png, args.pdf) if p),
-                 export.filters_record(as_of, args.building, args.lang), store=args.store)
+                 export.filters_record(as_of, args.building, args.lang, district=args.district),
+                 store=args.store)
     for path in (args.png, args.pdf):
         if path:
             print(path)
-    print(f"briefing {as_of or 'default date'} {' '.join(args.building) or 'all buildings'}: "
+    scope = "district" if args.district else " ".join(args.building) or "all buildings"
+    print(f"briefing {as_of or 'default date'} {scope}: "
           f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 
@@ -609,6 +613,8 @@ def _check_briefing_filters(args):
     defaults); the default date is the dashboard's: the compound's report day, within the data."""
     if args.url and not args.store:
         return args.date      # another dashboard's data: the export checks what the page shows
+    if args.district:
+        return _check_district_date(args)
     try:
         path = store_mod.current_path(args.store)
     except store_mod.AmbiguousCompound:
@@ -682,6 +688,29 @@ def cmd_share(args) -> int:
           f"works {args.days or config.SHARE_DAYS:g} days; revoke with `python -m sitrep share revoke "
           f"{args.name}`", file=sys.stderr)
     return 0
+
+
+def _check_district_date(args):
+    """The district briefing's date against the compounds' data; the default is the district
+    page's (district_span.sql: the latest day any compound opens on)."""
+    if args.building:
+        raise UsageError("--district covers every compound: it takes no --building")
+    from sitrep.store import summary
+    from sitrep.store.queries import run
+
+    con = summary.connect_district(args.store)
+    try:
+        span = run(con, "district_span", compounds=store_mod.compound_names(args.store)).iloc[0]
+    finally:
+        con.close()
+    if not span["compounds"]:
+        raise UsageError("no snapshot yet: run `python -m sitrep demo` or `python -m sitrep import`")
+    first_on, last_on = span["first_on"].date(), span["last_on"].date()
+    if args.date is None:
+        return min(max(span["opens_on"].date(), first_on), last_on)
+    if not first_on <= args.date <= last_on:
+        raise UsageError(f"--date {args.date} is outside the data ({first_on} to {last_on})")
+    return args.date
 
 
 def cmd_serve(args) -> int:

@@ -45,3 +45,5 @@ PALETTE = ["#4393c3", "#5aae61", "#fdae61", "#8073ac", "#d6604d", "#35978f", "#b
 def palette(codes) -> dict:
     """A stable colour per code, in the given order."""
     return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)}
+# a compound's state on the district page and plan (queries/district_compounds_on_day.sql)
+DISTRICT_STATE = {"action": "#b2182b", "stale": "#fdae61", "quiet": "#1a9850"}
