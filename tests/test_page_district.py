@@ -23,6 +23,7 @@ import pytest
 
 from sitrep import config
 from sitrep.app import filters
+from sitrep.app.briefing_text import stale_banner
 from sitrep.store import summary
 from sitrep.store.queries import run
 
@@ -187,7 +188,8 @@ def test_the_district_briefing_lists_the_compounds_that_need_action(district_env
     # the cards sum the compounds with data on 02-10: 福星城 alone, and the page says so
     assert metrics(at)["住户"] == "1,288" and metrics(at)["封控住户"] == "270"
     assert any("截至日有数据的 1 个小区之和（共 3 个）" in c.value for c in at.caption)
-    assert [w.value for w in at.warning] == ["2 个小区数据过时或未到截至日期：测试小区、小区甲（模拟数据）"]
+    # the stale compounds, in red at the very top of the image (as a compound's stale logs are)
+    assert at.markdown[0].value == stale_banner("2 个小区数据过时或未到截至日期：测试小区、小区甲（模拟数据）")
     # counts only: no room, phone or name of any compound reaches it
     text = " ".join(m.value for m in at.markdown)
     assert "A1-0101" not in text and "金某某" not in text

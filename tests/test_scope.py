@@ -138,7 +138,8 @@ def test_the_sidebar_lists_only_the_compounds_in_scope(scoped, browser_cookies):
     assert metrics(at), "her own compound's overview"
     sign_in(browser_cookies, "yu")
     at = app()
-    at.run()
+    at.run()   # a commander of every compound lands on the district page: a compound's page has the list
+    at.switch_page("pages/overview.py").run()
     assert sorted(at.selectbox(key="compound").options) == sorted([A, B, C])
 
 
