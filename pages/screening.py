@@ -72,14 +72,14 @@ if not has_screenings and not has_cases:
     ui.empty(lang)
 else:
     if daily["fever"].sum() > 0:
-        st.plotly_chart(fig.add_marks(fig.daily(
+        st.plotly_chart(fig.daily(
             daily, [S("fever", t("screening.series.fever", lang), CASE["fever"])],
             t("screening.chart.fever", lang, days=MA_DAYS), height=280,
-            lines=[S("fever_ma", ma_label, CASE["confirmed"])]), marks, as_of=f.as_of),
+            lines=[S("fever_ma", ma_label, CASE["confirmed"])], marks=marks, as_of=f.as_of),
             config=charts.CONFIG, key="screening_fever_chart")
-        st.plotly_chart(fig.add_marks(fig.heatmap(
+        st.plotly_chart(fig.heatmap(
             by_building, t("screening.chart.heatmap", lang), t("screening.series.fever", lang),
-            ma_label, t("screening.heatmap.day", lang)), marks, labels=False, as_of=f.as_of),
+            ma_label, t("screening.heatmap.day", lang), marks=marks, as_of=f.as_of),
             config=charts.CONFIG, key="screening_heatmap")
     else:
         st.info(t("screening.no_fever", lang))
@@ -92,19 +92,19 @@ else:
                        CASE["cleared"]), strict=True)]
     flow += [S("confirmed_new", t("screening.series.confirmed_new", lang), CASE["confirmed"]),
              S("ruled_out", t("screening.series.ruled_out", lang), STATUS["covered"])]
-    st.plotly_chart(fig.add_marks(fig.daily(
+    st.plotly_chart(fig.daily(
         daily, flow, t("screening.chart.flow", lang), stacked=True, height=330, legend_rows=3,
-        lines=[S("suspected", t("screening.series.suspected", lang), CASE["suspected"])]),
-        marks, labels=False, as_of=f.as_of),
+        lines=[S("suspected", t("screening.series.suspected", lang), CASE["suspected"])],
+        marks=marks, labels=False, as_of=f.as_of),
         config=charts.CONFIG, key="screening_flow_chart")
 
-    st.plotly_chart(fig.add_marks(fig.daily(
+    st.plotly_chart(fig.daily(
         daily, [S("households_screened", t("screening.series.households_screened", lang),
                   STATUS["normal"])],
         t("screening.chart.coverage", lang, households=f"{int(daily['households'].iloc[0]):,}"),
         dashed=[S("households", t("screening.series.households", lang), PALETTE[8])],
-        hover={"coverage_pct": t("screening.series.coverage", lang)}, height=240), marks,
-        labels=False, as_of=f.as_of),
+        hover={"coverage_pct": t("screening.series.coverage", lang)}, height=240,
+        marks=marks, labels=False, as_of=f.as_of),
         config=charts.CONFIG, key="screening_coverage_chart")
 
 # -- the numbers behind the charts -----------------------------------------------------

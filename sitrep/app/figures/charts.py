@@ -1,14 +1,38 @@
 """Small Plotly figures shared by pages. Titles and labels come from the caller (catalogs)."""
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
+from sitrep import config
 from sitrep.app.figures.colors import SERIES
 
 CONFIG = {"displayModeBar": False, "responsive": True}
+FIGURES_KEPT = 512      # figures per builder, across sessions; each is a few kB to a few 100 kB
+
+
+def _frame_key(frame: pd.DataFrame) -> bytes:
+    # Every row: Streamlit's own hash samples frames of 50,000 rows or more.
+    head = pickle.dumps((list(frame.columns), [str(d) for d in frame.dtypes], frame.shape))
+    try:
+        return head + pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+    except TypeError:  # unhashable cells (lists): the whole frame
+        return head + pickle.dumps(frame)
+
+
+def cached(build):
+    """A figure builder whose figures are kept, keyed by its arguments (the query's frame, the
+    labels, the language): reruns and other sessions that show the same numbers reuse the figure
+    instead of building it again. Building a Plotly figure validates every property, most of a
+    warm page's script time. Shared objects: st.plotly_chart and st.pydeck_chart only read them
+    (to_dict copies); a caller must not change a figure it got, so a figure that another figure is
+    built from comes from the uncached builder."""
+    return st.cache_resource(ttl=config.CACHE_TTL_S, max_entries=FIGURES_KEPT, show_spinner=False,
+                             hash_funcs={pd.DataFrame: _frame_key})(build)
 
 
 @dataclass(frozen=True)
@@ -21,8 +45,8 @@ class Series:
     kind: str = "bar"
 
 
-def trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "bar",
-          height: int = 170) -> go.Figure:
+def build_trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "bar",
+                height: int = 170) -> go.Figure:
     """A compact daily trend: `series` maps a column to its label in the active language."""
     fig = go.Figure()
     for column, label in series.items():
@@ -40,3 +64,6 @@ def trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "
         yaxis={"rangemode": "tozero"}, font={"family": "Noto Sans CJK SC, sans-serif"},
     )
     return fig
+
+
+trend = cached(build_trend)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from sitrep.app.figures.charts import Series
+from sitrep.app.figures.charts import Series, cached
 from sitrep.app.figures.colors import CASE, PALETTE, STATUS
 
 FONT = {"family": "Noto Sans CJK SC, sans-serif"}
@@ -62,8 +62,8 @@ def _layout(fig: go.Figure, title: str, height: int, legend_rows: int = 0) -> go
     return fig
 
 
-def add_marks(fig: go.Figure, key_dates: list[Mark], *, labels: bool = True,
-              as_of=None) -> go.Figure:
+def _add_marks(fig: go.Figure, key_dates: list[Mark], *, labels: bool = True,
+               as_of=None) -> go.Figure:
     """Vertical lines on the key dates, each with its short label written along the line; a
     light band on the as-of day (the day of the numbers above the charts).
     Shapes and annotations are set in one layout update: Plotly's add_vline validates the
@@ -93,11 +93,14 @@ def add_marks(fig: go.Figure, key_dates: list[Mark], *, labels: bool = True,
     return fig
 
 
+@cached
 def daily(frame: pd.DataFrame, bars: list[Series], title: str, *, lines: list[Series] = (),
           dashed: list[Series] = (), hover: dict[str, str] | None = None, stacked: bool = False,
-          height: int = 260, legend_rows: int = 1) -> go.Figure:
-    """Daily bars (stacked or side by side) with lines over them. `hover` adds columns to
-    the first bar's hover text (column -> label)."""
+          height: int = 260, legend_rows: int = 1, marks: list[Mark] = (), labels: bool = True,
+          as_of=None) -> go.Figure:
+    """Daily bars (stacked or side by side) with lines over them, and the key dates `marks`
+    (with their labels if `labels`) and the as-of day. `hover` adds columns to the first bar's
+    hover text (column -> label)."""
     fig = go.Figure()
     extra = list(hover or {})
     for i, s in enumerate(bars):
@@ -122,12 +125,14 @@ def daily(frame: pd.DataFrame, bars: list[Series], title: str, *, lines: list[Se
               else frame[[s.column for s in bars]].to_numpy().max(), 0)
     if top <= 6:  # small counts: whole-number ticks only
         fig.update_yaxes(dtick=1, range=[0, top + 0.5])
-    return fig
+    return _add_marks(fig, marks, labels=labels, as_of=as_of)
 
 
+@cached
 def heatmap(frame: pd.DataFrame, title: str, value_label: str, average_label: str,
-            day_label: str) -> go.Figure:
-    """Buildings (rows, in the query's order) by day (columns): fever count per cell."""
+            day_label: str, *, marks: list[Mark] = (), as_of=None) -> go.Figure:
+    """Buildings (rows, in the query's order) by day (columns): fever count per cell; the key
+    dates `marks` (lines only) and the as-of day."""
     buildings = list(dict.fromkeys(frame["building"]))
     fever = frame.pivot(index="building", columns="day", values="fever").reindex(buildings)
     average = frame.pivot(index="building", columns="day", values="fever_ma").reindex(buildings)
@@ -145,4 +150,4 @@ def heatmap(frame: pd.DataFrame, title: str, value_label: str, average_label: st
     _layout(fig, title, height=min(90 + 22 * len(buildings), 500))
     fig.update_layout(hovermode="closest")
     fig.update_yaxes(autorange="reversed", type="category", gridcolor=None, tickfont={"size": 11})
-    return fig
+    return _add_marks(fig, marks, labels=False, as_of=as_of)

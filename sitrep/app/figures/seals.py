@@ -42,6 +42,7 @@ def _cases_text(row, lang: str) -> str:
         f"{int(row['cases'])} ({', '.join(parts)})" if parts else "0")
 
 
+@charts.cached
 def grid(floors: pd.DataFrame, lang: str) -> go.Figure:
     """Every floor of every building as a square, coloured by its seal state; a dot marks a
     floor with a case. Scatter, not Heatmap: only scatter points reach Streamlit's selection."""
@@ -115,6 +116,7 @@ def _day_axis(fig: go.Figure, date_from: date, date_to: date) -> None:
                      range=[date_from.isoformat(), (date_to + timedelta(days=1)).isoformat()])
 
 
+@charts.cached
 def timeline(intervals: pd.DataFrame, day: date, date_from: date, date_to: date, lang: str
              ) -> go.Figure:
     """One bar per seal (a whole building, or a run of floors), clipped to the trend range."""
@@ -150,8 +152,9 @@ def timeline(intervals: pd.DataFrame, day: date, date_from: date, date_to: date,
     return fig
 
 
+@charts.cached
 def trend(daily: pd.DataFrame, day: date, date_from: date, date_to: date, lang: str) -> go.Figure:
-    fig = charts.trend(daily, {"sealed_households": t("kpi.sealed_households", lang)},
+    fig = charts.build_trend(daily, {"sealed_households": t("kpi.sealed_households", lang)},
                        t("seals.trend_title", lang, date_from=date_from.isoformat(),
                          date_to=date_to.isoformat()), "line", height=220)
     _day_axis(fig, date_from, date_to)
@@ -162,6 +165,7 @@ def trend(daily: pd.DataFrame, day: date, date_from: date, date_to: date, lang: 
 
 # -- the site plan -------------------------------------------------------------------------
 
+@charts.cached
 def plan(buildings: pd.DataFrame, lang: str) -> pdk.Deck:
     """Building footprints in metres (cartesian, no geo projection, no basemap, no tiles),
     extruded by floor count, coloured by seal state; buildings outside the filter are faint.
