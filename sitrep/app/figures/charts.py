@@ -1,7 +1,6 @@
 """Small Plotly figures shared by pages. Titles and labels come from the caller (catalogs)."""
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,18 +9,10 @@ import streamlit as st
 
 from sitrep import config
 from sitrep.app.figures.colors import SERIES
+from sitrep.app.ui import frame_key
 
 CONFIG = {"displayModeBar": False, "responsive": True}
 FIGURES_KEPT = 512      # figures per builder, across sessions; each is a few kB to a few 100 kB
-
-
-def _frame_key(frame: pd.DataFrame) -> bytes:
-    # Every row: Streamlit's own hash samples frames of 50,000 rows or more.
-    head = pickle.dumps((list(frame.columns), [str(d) for d in frame.dtypes], frame.shape))
-    try:
-        return head + pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
-    except TypeError:  # unhashable cells (lists): the whole frame
-        return head + pickle.dumps(frame)
 
 
 def cached(build):
@@ -32,7 +23,7 @@ def cached(build):
     (to_dict copies); a caller must not change a figure it got, so a figure that another figure is
     built from comes from the uncached builder."""
     return st.cache_resource(ttl=config.CACHE_TTL_S, max_entries=FIGURES_KEPT, show_spinner=False,
-                             hash_funcs={pd.DataFrame: _frame_key})(build)
+                             hash_funcs={pd.DataFrame: frame_key})(build)
 
 
 @dataclass(frozen=True)
