@@ -1,6 +1,7 @@
 """Small Plotly figures shared by pages. Titles and labels come from the caller (catalogs)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,15 +16,39 @@ CONFIG = {"displayModeBar": False, "responsive": True}
 FIGURES_KEPT = 512      # figures per builder, across sessions; each is a few kB to a few 100 kB
 
 
+class KeptFigure(go.Figure):
+    """A kept figure (`cached`): its dict, made once, is what st.plotly_chart reads on every
+    rerun (go.Figure.to_dict deep-copies every property and base64-encodes every array each
+    time). Read-only by contract: nothing changes a kept figure, so the dict stays true."""
+
+    def to_dict(self):
+        spec = self.__dict__.get("_kept_spec")
+        return spec if spec is not None else super().to_dict()
+
+
+def _keep(figure):
+    if isinstance(figure, go.Figure):
+        spec = figure.to_dict()
+        # The built figure becomes a KeptFigure in place: a go.Figure cannot be copied into one
+        # without validating every property again, the cost this avoids.
+        figure.__class__ = KeptFigure
+        figure._kept_spec = spec
+    return figure
+
+
 def cached(build):
     """A figure builder whose figures are kept, keyed by its arguments (the query's frame, the
     labels, the language): reruns and other sessions that show the same numbers reuse the figure
     instead of building it again. Building a Plotly figure validates every property, most of a
-    warm page's script time. Shared objects: st.plotly_chart and st.pydeck_chart only read them
-    (to_dict copies); a caller must not change a figure it got, so a figure that another figure is
-    built from comes from the uncached builder."""
+    warm page's script time. Shared objects: st.plotly_chart and st.pydeck_chart only read them;
+    a caller must not change a figure it got, so a figure that another figure is built from
+    comes from the uncached builder."""
+    @functools.wraps(build)      # (Streamlit keys the cache on the builder's name and source)
+    def kept(*args, **kwargs):
+        return _keep(build(*args, **kwargs))
+
     return st.cache_resource(ttl=config.CACHE_TTL_S, max_entries=FIGURES_KEPT, show_spinner=False,
-                             hash_funcs={pd.DataFrame: frame_key})(build)
+                             hash_funcs={pd.DataFrame: frame_key})(kept)
 
 
 @dataclass(frozen=True)
