@@ -3,9 +3,11 @@ snapshot (each compound has its own), cached query results, and the error bounda
 page runs inside."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import pickle
 import re
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -18,11 +20,41 @@ from sitrep.store.queries import run, sql
 log = logging.getLogger("sitrep")
 
 
+class _Snapshot:
+    """A snapshot's read-only connection and its idle cursors. A DuckDB connection is not
+    thread-safe, so every query takes a cursor of its own (a connection of its own); a cursor
+    goes back to the pool after its query, so the shared rules, created once per cursor
+    (queries.create_rules), are not created again before every query."""
+    IDLE_KEPT = 8       # at most this many idle cursors (a cursor per query running at once)
+
+    def __init__(self, path: str):
+        self.connection = store.connect_readonly(path)
+        self.idle: list = []
+        self.lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def cursor(self):
+        with self.lock:
+            cursor = self.idle.pop() if self.idle else None
+        if cursor is None:
+            cursor = self.connection.cursor()
+        try:
+            yield cursor
+        except BaseException:
+            cursor.close()      # never reuse a cursor whose query failed or was stopped
+            raise
+        with self.lock:
+            if len(self.idle) < self.IDLE_KEPT:
+                self.idle.append(cursor)
+                return
+        cursor.close()
+
+
 @st.cache_resource(max_entries=16)
-def _connection(snapshot: str):
+def _connection(snapshot: str) -> _Snapshot:
     # Keyed by the snapshot's path: a new import is a new path, picked up on the next rerun;
     # a compound's file holds that compound alone, so its pages cost what a one-compound store's do.
-    return store.connect_readonly(snapshot)
+    return _Snapshot(snapshot)
 
 
 @st.cache_resource
@@ -77,12 +109,9 @@ def _current(key: tuple, compound: str) -> str | None:
 
 @st.cache_data(ttl=config.CACHE_TTL_S, max_entries=1024, show_spinner=False)
 def _query(snapshot_path: str, name: str, params: tuple) -> pd.DataFrame:
-    con = _connection(snapshot_path).cursor()  # a cursor per query: connections are not thread-safe
-    try:
+    with _connection(snapshot_path).cursor() as con:
         # as text once, when the result is cached, not on every rerun that reads it
         return as_text(run(con, name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params}))
-    finally:
-        con.close()
 
 
 def query(name: str, **params) -> pd.DataFrame:
