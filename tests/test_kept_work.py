@@ -81,3 +81,24 @@ def test_the_seals_grid_hover_reads_each_floor():
     assert seal_figures.hover_text(floors, "en")[0] == (
         "<b>B5 · floor 12</b><br>Floor sealed (since 02-09)<br>Sealed households 4 of 4"
         "<br>Cases 2 (Confirmed 1, Suspected 1)<br>Last delivery 02-10 18:05")
+
+
+# -- the browser bench's floor page ------------------------------------------------------------
+
+def test_the_floor_page_exists_only_for_the_bench(fixture_env, monkeypatch):
+    from sitrep.ops import floor
+
+    from .conftest import app
+
+    monkeypatch.delenv(floor.ENV, raising=False)
+    at = app(bench="floor")
+    at.run()
+    assert at.title[0].value != "floor" and len(at.sidebar.multiselect) == 1   # the dashboard, as ever
+    monkeypatch.setenv(floor.ENV, "1")
+    at = app(bench="floor")
+    at.run()
+    assert [t.value for t in at.title] == ["floor"]      # a plain page: one title, one chart, nothing else
+    assert len(at.get("plotly_chart")) == 1 and not at.sidebar.multiselect and not at.metric
+    at = app()                                           # bench mode without asking: the dashboard
+    at.run()
+    assert at.title[0].value != "floor"

@@ -504,10 +504,16 @@ def main(args) -> int:
         report["briefing_export"] = exp = briefing_export_times(args.store, min(args.runs, 3))
         print(f"briefing export (command to PNG + PDF): cold dashboard {exp['cold_s']} s, "
               f"running dashboard (--url) {exp['warm_s']} s (median of {exp['runs']})")
-    report["sign_in"] = sign = sign_in_timing()
-    print(f"sign-in with a wrong password (median of {sign['runs']}): real name "
-          f"{sign['authenticate_known_ms']} ms, unknown name {sign['authenticate_unknown_ms']} ms in "
-          f"authenticate(); through the server's form {sign['http_known_ms']} ms vs {sign['http_unknown_ms']} ms")
+    if getattr(args, "browser", False):
+        from sitrep.ops import browser_bench
+
+        report["browser"] = browser_bench.run(args.store, args.browser_runs)
+        browser_bench.report(report["browser"])
+    if getattr(args, "sign_in", True):
+        report["sign_in"] = sign = sign_in_timing()
+        print(f"sign-in with a wrong password (median of {sign['runs']}): real name "
+              f"{sign['authenticate_known_ms']} ms, unknown name {sign['authenticate_unknown_ms']} ms in "
+              f"authenticate(); through the server's form {sign['http_known_ms']} ms vs {sign['http_unknown_ms']} ms")
     if args.import_rows:
         report["import"] = imp = import_throughput(args.import_rows)
         print(f"import {imp['rows']:,} rows ({imp['csv_mb']} MB): importer {imp['importer_s']} s "

@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time the briefing export, cold and against a running dashboard")
     p.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
                    help="peak RSS of importing a 20 MB file of each format, and of the dashboard server")
+    p.add_argument("--browser", action=argparse.BooleanOptionalAction, default=False,
+                   help="also every page in Chromium, cold and warm, next to a plain Streamlit page with "
+                        "one chart on the same server (the floor); a building filter's repaint; late paints")
+    p.add_argument("--browser-runs", type=int, default=5, help="rounds of the browser part (medians)")
+    p.add_argument("--sign-in", action=argparse.BooleanOptionalAction, default=True,
+                   help="time wrong passwords, real and unknown names (about a minute)")
     p.add_argument("--compounds", metavar="N,N,…",
                    help="instead: storage at these numbers of compounds (e.g. 1,10,50,200), stores of "
                         "demo copies grown through the importer")
