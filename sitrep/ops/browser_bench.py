@@ -13,9 +13,10 @@ Samples alternate floor and page; medians of `runs` rounds.
 "Settled": the app says its script is not running (stApp's data-test-script-state), no status
 widget or skeleton is shown, a heading is drawn, and no DOM mutation (MutationObserver on the
 whole document) has happened for QUIET_MS; the settle time is the time of the last mutation.
-After that the page is watched for WATCH_MS more: any DOM mutation or WebGL draw call (the site
-plan is a deck.gl canvas, which a MutationObserver cannot see) is a late paint, reported with
-how long after the settle it came.
+The settle is seen (reported) QUIET_MS or a little more after that; the page is then watched
+for WATCH_MS: any DOM mutation or WebGL draw call after the report (the site plan is a deck.gl
+canvas, which a MutationObserver cannot see) is a late paint, reported with how long after the
+report it came; the last WebGL draw is also reported against the last mutation.
 """
 from __future__ import annotations
 
@@ -60,33 +61,39 @@ _SETTLED = """([since, quiet]) => {
   if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
   if (!document.querySelector('h1')) return false;
   const b = window.__bench;
-  if (b.dom <= since || performance.now() - b.dom < quiet) return false;
-  return b.dom;
+  const now = performance.now();
+  if (b.dom <= since || now - b.dom < quiet) return false;
+  return [b.dom, now];
 }"""
 _STATE = "() => ({...window.__bench, now: performance.now()})"
 
 
-def _settle(page, since: float = 0.0) -> float:
-    """Wait until the page has settled; the ms (page clock) of its last mutation."""
-    return page.wait_for_function(_SETTLED, arg=[since, QUIET_MS], polling=50, timeout=TIMEOUT_MS).json_value()
+def _settle(page, since: float = 0.0) -> tuple[float, float]:
+    """Wait until the page has settled: the ms (page clock) of its last mutation, and of the
+    moment the settle was seen (at least QUIET_MS later)."""
+    handle = page.wait_for_function(_SETTLED, arg=[since, QUIET_MS], polling=50, timeout=TIMEOUT_MS)
+    last, seen = handle.json_value()
+    return last, seen
 
 
-def _late(page, settled: float) -> dict:
-    """Watch for WATCH_MS after the settle: paints after it (ms after the settle; 0: none)."""
+def _late(page, last: float, seen: float) -> dict:
+    """Watch for WATCH_MS after the settle was seen: paints after that moment (ms after it; 0:
+    none), and the last WebGL draw's time after the last mutation (the site plan's canvas)."""
     page.wait_for_timeout(WATCH_MS)
     state = page.evaluate(_STATE)
-    return {"dom_ms": round(state["dom"] - settled) if state["dom"] > settled else 0,
-            "gl_ms": round(state["gl"] - settled) if state["gl"] > settled else 0,
+    return {"dom_ms": round(state["dom"] - seen) if state["dom"] > seen else 0,
+            "gl_ms": round(state["gl"] - seen) if state["gl"] > seen else 0,
+            "gl_after_last_mutation_ms": round(state["gl"] - last) if state["glCount"] else None,
             "gl_draws": state["glCount"]}
 
 
 def _load(context, url: str, watch: bool) -> dict:
     page = context.new_page()
     page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-    settled = _settle(page)
-    out = {"s": settled / 1000}
+    last, seen = _settle(page)
+    out = {"s": last / 1000}
     if watch:
-        out["late"] = _late(page, settled)
+        out["late"] = _late(page, last, seen)
     if page.locator('[data-testid="stException"]').count():
         raise RuntimeError(f"{url}: the page shows an error")
     page.close()
@@ -107,7 +114,7 @@ def _repaint(context, url: str) -> tuple[float, float]:
         page.wait_for_timeout(200)
         started = page.evaluate("() => performance.now()")
         page.keyboard.press("Enter")
-        times.append((_settle(page, started) - started) / 1000)
+        times.append((_settle(page, started)[0] - started) / 1000)
         page.keyboard.press("Escape")
         page.wait_for_timeout(200)
     if "B5" not in page.url or "A1" not in page.url:     # the filter is URL-bound: both picked
@@ -196,6 +203,8 @@ def _rounds(folder: Path, runs: int, names: list[str], export, sync_playwright) 
             "late_dom_ms": max(x["dom_ms"] for x in late[name]),
             "late_gl_ms": max(x["gl_ms"] for x in late[name]),
             "gl_draws": max(x["gl_draws"] for x in late[name]),
+            "gl_after_last_mutation_ms": max((x["gl_after_last_mutation_ms"] for x in late[name]
+                                              if x.get("gl_after_last_mutation_ms") is not None), default=None),
         }
     return out
 
@@ -212,6 +221,9 @@ def report(result: dict) -> None:
             late.append(f"DOM +{r['late_dom_ms']} ms")
         if r["late_gl_ms"]:
             late.append(f"WebGL +{r['late_gl_ms']} ms")
+        if r["gl_after_last_mutation_ms"] is not None:
+            late.append(f"(site plan drawn {r['gl_after_last_mutation_ms']:+d} ms from the last mutation, "
+                        f"{r['gl_draws']} WebGL draws)")
         print(f"{name:<14} {r['cold_s']:>7.2f} {r['cold_ratio']:>7.2f}{'*' if r['cold_ratio'] > TARGET_RATIO else ' '}"
               f" {r['warm_s']:>7.2f} {r['warm_ratio']:>7.2f}{'*' if r['warm_ratio'] > TARGET_RATIO else ' '}  "
               + (", ".join(late) or "none"))
