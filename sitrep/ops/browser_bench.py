@@ -221,12 +221,13 @@ def report(result: dict) -> None:
             late.append(f"DOM +{r['late_dom_ms']} ms")
         if r["late_gl_ms"]:
             late.append(f"WebGL +{r['late_gl_ms']} ms")
+        note = ""
         if r["gl_after_last_mutation_ms"] is not None:
-            late.append(f"(site plan drawn {r['gl_after_last_mutation_ms']:+d} ms from the last mutation, "
-                        f"{r['gl_draws']} WebGL draws)")
+            note = (f" (site plan: last of {r['gl_draws']} WebGL draws {r['gl_after_last_mutation_ms']:+d} ms "
+                    "from the last DOM mutation)")
         print(f"{name:<14} {r['cold_s']:>7.2f} {r['cold_ratio']:>7.2f}{'*' if r['cold_ratio'] > TARGET_RATIO else ' '}"
               f" {r['warm_s']:>7.2f} {r['warm_ratio']:>7.2f}{'*' if r['warm_ratio'] > TARGET_RATIO else ' '}  "
-              + (", ".join(late) or "none"))
+              + (", ".join(late) or "none") + note)
     rp = result["repaint"]
     print(f"building filter repaint: first {rp['first_s']:.2f} s, again {rp['again_s']:.2f} s "
           f"(target <= {TARGET_REPAINT_S} s)")
