@@ -198,7 +198,7 @@ def frame_key(frame: pd.DataFrame) -> bytes:
         return head + pickle.dumps(frame)
 
 
-@st.cache_data(ttl=config.CACHE_TTL_S, max_entries=256, show_spinner=False, hash_funcs={pd.DataFrame: frame_key})
+@st.cache_data(ttl=config.CACHE_TTL_S, max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: frame_key})
 def _table_parts(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, bytes]:
     # A table's rows shaped for reading and its CSV, once per distinct table, not on every rerun.
     shown = display(frame)

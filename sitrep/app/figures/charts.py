@@ -13,7 +13,7 @@ from sitrep.app.figures.colors import SERIES
 from sitrep.app.ui import frame_key
 
 CONFIG = {"displayModeBar": False, "responsive": True}
-FIGURES_KEPT = 512      # figures per builder, across sessions; each is a few kB to a few 100 kB
+FIGURES_KEPT = 64       # figures per builder, across sessions (a few kB to a few 100 kB each): bounded memory
 
 
 class KeptFigure(go.Figure):
