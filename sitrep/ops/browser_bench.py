@@ -37,9 +37,15 @@ TARGET_REPAINT_S = 0.3
 # draw call, and their counts.
 _RECORDER = """
 (() => {
-  const b = window.__bench = {dom: 0, domCount: 0, gl: 0, glCount: 0};
-  new MutationObserver(() => { b.dom = performance.now(); b.domCount++; })
-    .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  const b = window.__bench = {dom: 0, domCount: 0, gl: 0, glCount: 0, what: ''};
+  const where = (node) => {
+    const el = node && (node.nodeType === 1 ? node : node.parentElement);
+    const owner = el && el.closest('[data-testid^="st"]');
+    return owner ? owner.dataset.testid : (el ? el.tagName.toLowerCase() : '?');
+  };
+  new MutationObserver((records) => {
+    b.dom = performance.now(); b.domCount++; b.what = where(records[records.length - 1].target);
+  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
   for (const C of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
     if (!C) continue;
     for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced',
@@ -82,6 +88,7 @@ def _late(page, last: float, seen: float) -> dict:
     page.wait_for_timeout(WATCH_MS)
     state = page.evaluate(_STATE)
     return {"dom_ms": round(state["dom"] - seen) if state["dom"] > seen else 0,
+            "dom_where": state["what"] if state["dom"] > seen else None,
             "gl_ms": round(state["gl"] - seen) if state["gl"] > seen else 0,
             "gl_after_last_mutation_ms": round(state["gl"] - last) if state["glCount"] else None,
             "gl_draws": state["glCount"]}
@@ -201,6 +208,7 @@ def _rounds(folder: Path, runs: int, names: list[str], export, sync_playwright) 
             "cold_range": [round(min(cold[name]), 3), round(max(cold[name]), 3)],
             "warm_range": [round(min(warm[name]), 3), round(max(warm[name]), 3)],
             "late_dom_ms": max(x["dom_ms"] for x in late[name]),
+            "late_dom_where": sorted({x["dom_where"] for x in late[name] if x.get("dom_where")}),
             "late_gl_ms": max(x["gl_ms"] for x in late[name]),
             "gl_draws": max(x["gl_draws"] for x in late[name]),
             "gl_after_last_mutation_ms": max((x["gl_after_last_mutation_ms"] for x in late[name]
@@ -218,7 +226,7 @@ def report(result: dict) -> None:
     for name, r in result["pages"].items():
         late = []
         if r["late_dom_ms"]:
-            late.append(f"DOM +{r['late_dom_ms']} ms")
+            late.append(f"DOM +{r['late_dom_ms']} ms ({', '.join(r['late_dom_where']) or '?'})")
         if r["late_gl_ms"]:
             late.append(f"WebGL +{r['late_gl_ms']} ms")
         note = ""
