@@ -4,7 +4,11 @@ import streamlit as st
 
 from sitrep.app import filters, nav, session, ui
 from sitrep.i18n import t
+from sitrep.ops import floor
 
+if floor.requested():                   # the browser bench's floor page: SITREP_BENCH_FLOOR=1 only
+    floor.serve()
+    st.stop()
 lang = filters.language()
 st.set_page_config(page_title=t("auth.app", lang), page_icon="🏘️", layout="wide")
 ui.at_start_up()                        # once per server process: stale uploads, old snapshots

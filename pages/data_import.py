@@ -103,6 +103,6 @@ st.subheader(t("import.templates", lang))
 st.caption(t("import.templates_help", lang))
 with st.container(horizontal=True):
     for kind, name in templates.FILE_NAMES.items():
-        st.download_button(t(f"kind.{kind}", lang), templates.template_bytes(kind), file_name=name,
+        st.download_button(t(f"kind.{kind}", lang), ui.template_bytes(kind), file_name=name,
                            key=f"import_template_{kind}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -12,7 +12,6 @@ from sitrep.app.figures.colors import CASE, PALETTE, STATUS
 from sitrep.i18n import label, t
 
 MA_DAYS = 7          # the fever moving average (days ending on each day)
-FEW_BUILDINGS = 2    # a key-date label names up to this many buildings, else counts them
 DISPOSITIONS = ("watch", "reported", "isolated", "to_hospital", "cleared")
 
 f = filters.current()
@@ -52,17 +51,6 @@ if alerted.empty:
 st.caption(t("screening.alert.rule", lang, **rule))
 
 # -- the trends ------------------------------------------------------------------------
-
-
-def mark_label(kind: str, items: int, buildings: str) -> str:
-    """A key date's short label: the buildings named when few, else counted."""
-    counted = items > (1 if kind == "confirmed" else FEW_BUILDINGS)
-    if kind in ("seal", "unseal", "confirmed") and counted:
-        return t(f"screening.mark.{kind}_many", lang, n=items)
-    return t(f"screening.mark.{kind}", lang, buildings=buildings)
-
-
-marks = fig.marks(key_dates, mark_label)
 S = charts.Series
 ma_label = t("screening.series.fever_ma", lang, days=MA_DAYS)
 has_screenings = daily["households_screened"].sum() > 0
@@ -72,14 +60,14 @@ if not has_screenings and not has_cases:
     ui.empty(lang)
 else:
     if daily["fever"].sum() > 0:
-        st.plotly_chart(fig.add_marks(fig.daily(
+        st.plotly_chart(fig.daily(
             daily, [S("fever", t("screening.series.fever", lang), CASE["fever"])],
             t("screening.chart.fever", lang, days=MA_DAYS), height=280,
-            lines=[S("fever_ma", ma_label, CASE["confirmed"])]), marks, as_of=f.as_of),
+            lines=[S("fever_ma", ma_label, CASE["confirmed"])], key_dates=key_dates, lang=lang, as_of=f.as_of),
             config=charts.CONFIG, key="screening_fever_chart")
-        st.plotly_chart(fig.add_marks(fig.heatmap(
+        st.plotly_chart(fig.heatmap(
             by_building, t("screening.chart.heatmap", lang), t("screening.series.fever", lang),
-            ma_label, t("screening.heatmap.day", lang)), marks, labels=False, as_of=f.as_of),
+            ma_label, t("screening.heatmap.day", lang), key_dates=key_dates, as_of=f.as_of),
             config=charts.CONFIG, key="screening_heatmap")
     else:
         st.info(t("screening.no_fever", lang))
@@ -92,19 +80,19 @@ else:
                        CASE["cleared"]), strict=True)]
     flow += [S("confirmed_new", t("screening.series.confirmed_new", lang), CASE["confirmed"]),
              S("ruled_out", t("screening.series.ruled_out", lang), STATUS["covered"])]
-    st.plotly_chart(fig.add_marks(fig.daily(
+    st.plotly_chart(fig.daily(
         daily, flow, t("screening.chart.flow", lang), stacked=True, height=330, legend_rows=3,
-        lines=[S("suspected", t("screening.series.suspected", lang), CASE["suspected"])]),
-        marks, labels=False, as_of=f.as_of),
+        lines=[S("suspected", t("screening.series.suspected", lang), CASE["suspected"])],
+        key_dates=key_dates, lang=lang, labels=False, as_of=f.as_of),
         config=charts.CONFIG, key="screening_flow_chart")
 
-    st.plotly_chart(fig.add_marks(fig.daily(
+    st.plotly_chart(fig.daily(
         daily, [S("households_screened", t("screening.series.households_screened", lang),
                   STATUS["normal"])],
         t("screening.chart.coverage", lang, households=f"{int(daily['households'].iloc[0]):,}"),
         dashed=[S("households", t("screening.series.households", lang), PALETTE[8])],
-        hover={"coverage_pct": t("screening.series.coverage", lang)}, height=240), marks,
-        labels=False, as_of=f.as_of),
+        hover={"coverage_pct": t("screening.series.coverage", lang)}, height=240,
+        key_dates=key_dates, lang=lang, labels=False, as_of=f.as_of),
         config=charts.CONFIG, key="screening_coverage_chart")
 
 # -- the numbers behind the charts -----------------------------------------------------
@@ -127,7 +115,7 @@ with st.expander(t("screening.table.daily", lang)):
 with st.expander(t("screening.table.key_dates", lang)):
     events = key_dates.assign(
         day=key_dates["day"].dt.strftime("%Y-%m-%d"),
-        event=[mark_label(r.kind, int(r.items), r.buildings if isinstance(r.buildings, str) else "")
+        event=[fig.mark_label(r.kind, int(r.items), r.buildings if isinstance(r.buildings, str) else "", lang)
                for r in key_dates.itertuples()])
     ui.table(events, "screening_key_dates", lang,
              columns={"day": t("screening.col.day", lang), "event": t("screening.col.event", lang),

@@ -3,9 +3,12 @@ snapshot (each compound has its own), cached query results, and the error bounda
 page runs inside."""
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
+import pickle
 import re
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -18,11 +21,41 @@ from sitrep.store.queries import run, sql
 log = logging.getLogger("sitrep")
 
 
+class _Snapshot:
+    """A snapshot's read-only connection and its idle cursors. A DuckDB connection is not
+    thread-safe, so every query takes a cursor of its own (a connection of its own); a cursor
+    goes back to the pool after its query, so the shared rules, created once per cursor
+    (queries.create_rules), are not created again before every query."""
+    IDLE_KEPT = 8       # at most this many idle cursors (a cursor per query running at once)
+
+    def __init__(self, path: str):
+        self.connection = store.connect_readonly(path)
+        self.idle: list = []
+        self.lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def cursor(self):
+        with self.lock:
+            cursor = self.idle.pop() if self.idle else None
+        if cursor is None:
+            cursor = self.connection.cursor()
+        try:
+            yield cursor
+        except BaseException:
+            cursor.close()      # never reuse a cursor whose query failed or was stopped
+            raise
+        with self.lock:
+            if len(self.idle) < self.IDLE_KEPT:
+                self.idle.append(cursor)
+                return
+        cursor.close()
+
+
 @st.cache_resource(max_entries=16)
-def _connection(snapshot: str):
+def _connection(snapshot: str) -> _Snapshot:
     # Keyed by the snapshot's path: a new import is a new path, picked up on the next rerun;
     # a compound's file holds that compound alone, so its pages cost what a one-compound store's do.
-    return store.connect_readonly(snapshot)
+    return _Snapshot(snapshot)
 
 
 @st.cache_resource
@@ -116,17 +149,21 @@ def snapshot(compound: str | None = None) -> str | None:
         if not names:
             return None
         compound = names[0]
+    return _current(store.cache_key(), compound)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _current(key: tuple, compound: str) -> str | None:
+    # Read once per pointer switch of any compound (the key changes with it), not per query.
     path = store.current_path(None, compound)
     return str(path) if path else None
 
 
 @st.cache_data(ttl=config.CACHE_TTL_S, max_entries=1024, show_spinner=False)
 def _query(snapshot_path: str, name: str, params: tuple) -> pd.DataFrame:
-    con = _connection(snapshot_path).cursor()  # a cursor per query: connections are not thread-safe
-    try:
-        return run(con, name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
-    finally:
-        con.close()
+    with _connection(snapshot_path).cursor() as con:
+        # as text once, when the result is cached, not on every rerun that reads it
+        return as_text(run(con, name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params}))
 
 
 def query(name: str, **params) -> pd.DataFrame:
@@ -137,7 +174,7 @@ def query(name: str, **params) -> pd.DataFrame:
     could read as markup is shown as text. A compound outside the viewer's scope
     (compounds_in_scope) raises OutOfScope before anything is read."""
     f = st.session_state.get("_filters")
-    compound = params.get("compound") or (f.compound if f else None)
+    compound = params.get("compound") or getattr(f, "compound", None)
     if compound is None:
         names = compounds_in_scope()
         if not names:
@@ -150,7 +187,7 @@ def query(name: str, **params) -> pd.DataFrame:
     if not re.search(r"\$compound\b", sql(name)):
         params = {k: v for k, v in params.items() if k != "compound"}
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return privacy.mask_personal(as_text(_query(path, name, frozen)), f.lang if f else "zh")
+    return privacy.mask_personal(_query(path, name, frozen), f.lang if f else "zh")
 
 
 @st.cache_resource(max_entries=4)
@@ -236,16 +273,33 @@ def table(frame: pd.DataFrame, key: str, lang: str, *, columns: dict[str, str] |
     if frame.empty:
         empty(lang)
         return
-    shown = display(frame[list(columns)].rename(columns=columns) if columns else frame)
+    head, total, data = _table_parts(frame[list(columns)].rename(columns=columns) if columns else frame)
     # What reaches the browser is bounded whatever the data holds; the download has every row.
-    st.dataframe(shown.head(config.MAX_TABLE_ROWS), hide_index=True, width="stretch", key=f"{key}_table",
+    st.dataframe(head, hide_index=True, width="stretch", key=f"{key}_table",
                  **({"height": height} if height else {}),
                  **({"column_config": column_config} if column_config else {}))
-    if len(shown) > config.MAX_TABLE_ROWS:
-        st.caption(t("table.capped", lang, shown=f"{config.MAX_TABLE_ROWS:,}", total=f"{len(shown):,}"))
-    st.download_button(t("table.download", lang), csv_bytes(shown), file_name=f"{key}.csv",
+    if total > config.MAX_TABLE_ROWS:
+        st.caption(t("table.capped", lang, shown=f"{config.MAX_TABLE_ROWS:,}", total=f"{total:,}"))
+    st.download_button(t("table.download", lang), data, file_name=f"{key}.csv",
                        mime="text/csv", key=f"{key}_download", on_click=audit_download,
                        args=(f"{key}.csv",))
+
+
+def frame_key(frame: pd.DataFrame) -> bytes:
+    """A cache key for a frame from every row (Streamlit's own hash samples frames of 50,000
+    rows or more, and two frames must never share an entry)."""
+    head = pickle.dumps((list(frame.columns), [str(d) for d in frame.dtypes], frame.shape))
+    try:
+        return head + pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+    except TypeError:  # unhashable cells (lists): the whole frame
+        return head + pickle.dumps(frame)
+
+
+@st.cache_data(ttl=config.CACHE_TTL_S, max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: frame_key})
+def _table_parts(frame: pd.DataFrame) -> tuple[pd.DataFrame, int, bytes]:
+    # A table's rows shaped for reading and its CSV, once per distinct table, not on every rerun.
+    shown = display(frame)
+    return shown.head(config.MAX_TABLE_ROWS), len(shown), csv_bytes(shown)
 
 
 def audit_download(what: str) -> None:
@@ -287,3 +341,12 @@ def heading(f, title_key: str) -> None:
     st.title(t(title_key, f.lang))
     st.caption(t("page.heading", f.lang, compound=f.compound, as_of=f.as_of.isoformat(),
                  scope=f.scope(), date_from=f.date_from.isoformat(), date_to=f.date_to.isoformat()))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def template_bytes(kind: str) -> bytes:
+    """A kind's blank XLSX template, written once per server process: it never changes while the
+    server runs, and writing it took most of the import page's script time."""
+    from sitrep.ingest import templates
+
+    return templates.template_bytes(kind)

@@ -17,8 +17,10 @@ from sitrep.app.nav import DISTRICT, PAGES
 
 def _as_a_running_server() -> None:
     """AppTest re-detects the pages/ folder on every run; a running server does not (see
-    tests/conftest.py). Measure what a running server does."""
+    tests/conftest.py). AppTest also compiles the scripts again on every run, where a server
+    compiles each once per process (its ScriptCache). Measure what a running server does."""
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
     original = PagesManager.__init__
 
@@ -27,30 +29,87 @@ def _as_a_running_server() -> None:
         PagesManager.uses_pages_directory = False
 
     PagesManager.__init__ = init
+    shared: dict = {}
+    cache_init = ScriptCache.__init__
+
+    def one_cache(self):
+        cache_init(self)
+        self._cache = shared
+
+    ScriptCache.__init__ = one_cache
+
+
+# Script seconds per page (issue 13), medians on the 2-core machine; figures, never pass/fail tests.
+TARGETS = {"cold_s": 0.25, "warm_s": 0.05, "new_tab_s": 0.08}
+_script_seconds = [0.0, 0.0]     # wall clock, and the script thread's CPU time
+
+
+def _clock_scripts() -> None:
+    """Count the seconds Streamlit's script thread spends running the script (dashboard.py and
+    the page): what a server spends on a run, without AppTest's own polling and parsing."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    original = script_runner.ScriptRunner._run_script
+    if getattr(original, "clocked", False):
+        return
+
+    def clocked(runner, rerun_data):
+        started, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return original(runner, rerun_data)
+        finally:
+            _script_seconds[0] += time.perf_counter() - started
+            _script_seconds[1] += time.thread_time() - cpu
+
+    clocked.clocked = True
+    script_runner.ScriptRunner._run_script = clocked
+
+
+def _script_time(at) -> tuple[float, float]:
+    """Run an AppTest once; the script's seconds, wall clock and CPU (steadier on a busy machine;
+    DuckDB's own threads not counted)."""
+    _script_seconds[:] = [0.0, 0.0]
+    at.run()
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    return tuple(_script_seconds)
 
 
 def render_times(page: str, runs: int, **query) -> dict[str, float]:
+    """Script seconds of a page, medians of `runs`: cold (every Streamlit cache cleared: the
+    connection opened, the rules created, every query run and figure built), warm (a rerun in the
+    same session: every query a cache hit) and a new tab on the warm server (a new session)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     app = str(store.REPO / "dashboard.py")
-    cold, warm = [], []
-    for _ in range(runs):
-        st.cache_data.clear()
-        st.cache_resource.clear()
+    _clock_scripts()
+    cold, warm, tab = [], [], []
+
+    def session():
         at = AppTest.from_file(app, default_timeout=120)
         for key, value in query.items():
             at.query_params[key] = value
         at.switch_page(page)
-        started = time.perf_counter()
-        at.run()
-        cold.append(time.perf_counter() - started)
-        if at.exception:
-            raise RuntimeError(f"{page}: {at.exception[0].message}")
-        started = time.perf_counter()
-        at.run()
-        warm.append(time.perf_counter() - started)
-    return {"cold_s": round(statistics.median(cold), 3), "warm_s": round(statistics.median(warm), 3)}
+        return at
+
+    for _ in range(runs):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = session()
+        try:
+            cold.append(_script_time(at))
+            warm.append(_script_time(at))
+            tab.append(_script_time(session()))
+        except RuntimeError as error:
+            raise RuntimeError(f"{page}: {error}") from None
+    out = {}
+    for name, times in (("cold", cold), ("warm", warm), ("new_tab", tab)):
+        wall, cpu = zip(*times, strict=True)
+        out[f"{name}_s"] = round(statistics.median(wall), 3)
+        out[f"{name}_cpu_s"] = round(statistics.median(cpu), 3)
+        out[f"{name}_range"] = [round(min(wall), 3), round(max(wall), 3)]
+    return out
 
 
 def import_throughput(rows: int) -> dict:
@@ -544,17 +603,26 @@ def main(args) -> int:
     report = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
               f"{os.cpu_count()} cores, Python {platform.python_version()}",
               "snapshot": snapshot.name, "runs": args.runs, "pages": results}
-    print(f"{'page':<16} {'cold median s':>14} {'warm median s':>14}")
+    print(f"script seconds per page, medians of {args.runs} (targets: cold <= {TARGETS['cold_s']}, warm rerun "
+          f"<= {TARGETS['warm_s']}, new tab on a warm server <= {TARGETS['new_tab_s']})")
+    print(f"{'page':<16} {'cold':>8} {'warm':>8} {'new tab':>8}")
     for name, r in results.items():
-        print(f"{name:<16} {r['cold_s']:>14.3f} {r['warm_s']:>14.3f}")
+        print(f"{name:<16} " + " ".join(f"{r[k]:>8.3f}{'' if r[k] <= TARGETS[k] else '*'}"
+                                         for k in ("cold_s", "warm_s", "new_tab_s")))
     if getattr(args, "briefing", True):
         report["briefing_export"] = exp = briefing_export_times(args.store, min(args.runs, 3))
         print(f"briefing export (command to PNG + PDF): cold dashboard {exp['cold_s']} s, "
               f"running dashboard (--url) {exp['warm_s']} s (median of {exp['runs']})")
-    report["sign_in"] = sign = sign_in_timing()
-    print(f"sign-in with a wrong password (median of {sign['runs']}): real name "
-          f"{sign['authenticate_known_ms']} ms, unknown name {sign['authenticate_unknown_ms']} ms in "
-          f"authenticate(); through the server's form {sign['http_known_ms']} ms vs {sign['http_unknown_ms']} ms")
+    if getattr(args, "browser", False):
+        from sitrep.ops import browser_bench
+
+        report["browser"] = browser_bench.run(args.store, args.browser_runs)
+        browser_bench.report(report["browser"])
+    if getattr(args, "sign_in", True):
+        report["sign_in"] = sign = sign_in_timing()
+        print(f"sign-in with a wrong password (median of {sign['runs']}): real name "
+              f"{sign['authenticate_known_ms']} ms, unknown name {sign['authenticate_unknown_ms']} ms in "
+              f"authenticate(); through the server's form {sign['http_known_ms']} ms vs {sign['http_unknown_ms']} ms")
     if args.import_rows:
         report["import"] = imp = import_throughput(args.import_rows)
         print(f"import {imp['rows']:,} rows ({imp['csv_mb']} MB): importer {imp['importer_s']} s "

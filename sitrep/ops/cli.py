@@ -163,6 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduled-briefing", type=int, metavar="VIEWERS",
                    help="instead: a scheduled briefing's render on a running server with this many "
                         "signed-in viewers reloading their page (a copy of the store; moves its clock)")
+    p.add_argument("--browser", action=argparse.BooleanOptionalAction, default=False,
+                   help="also every page in Chromium, cold and warm, next to a plain Streamlit page with "
+                        "one chart on the same server (the floor); a building filter's repaint; late paints")
+    p.add_argument("--browser-runs", type=int, default=5, help="rounds of the browser part (medians)")
+    p.add_argument("--sign-in", action=argparse.BooleanOptionalAction, default=True,
+                   help="time wrong passwords, real and unknown names (about a minute)")
     p.add_argument("--compounds", metavar="N,N,…",
                    help="instead: storage at these numbers of compounds (e.g. 1,10,50,200), stores of "
                         "demo copies grown through the importer")

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from sitrep.app.figures.charts import cached
 from sitrep.app.figures.colors import SERIES, STATUS
 
 FONT = {"family": "Noto Sans CJK SC, sans-serif"}
@@ -44,6 +45,7 @@ def _mark(fig: go.Figure, day: date | None) -> None:
                                                               "dash": "dot"}, layer="below")
 
 
+@cached
 def stacked_by_day(frame: pd.DataFrame, value: str, series: dict[str, str], colors: dict[str, str],
                    title: str, y_title: str, date_from: date, date_to: date,
                    height: int = 300, whole: bool = False, mark: date | None = None) -> go.Figure:
@@ -63,6 +65,7 @@ def stacked_by_day(frame: pd.DataFrame, value: str, series: dict[str, str], colo
     return _layout(fig, title, height)
 
 
+@cached
 def hours_out(frame: pd.DataFrame, hover: list[str], title: str, y_title: str,
               date_from: date, date_to: date, height: int = 300, mark: date | None = None) -> go.Figure:
     """The vehicle's hours out per day; `hover` says trips, first departure and last return."""
@@ -75,6 +78,7 @@ def hours_out(frame: pd.DataFrame, hover: list[str], title: str, y_title: str,
     return _layout(fig, title, height, legend=False)
 
 
+@cached
 def gap_by_building(frame: pd.DataFrame, not_reached: str, reached: str, title: str) -> go.Figure:
     """Per building, sealed households not reached (red) and reached (green), most gaps on top."""
     fig = go.Figure()
@@ -87,6 +91,7 @@ def gap_by_building(frame: pd.DataFrame, not_reached: str, reached: str, title: 
     return _layout(fig, title, 110 + 26 * len(frame), legend_on_top=True)
 
 
+@cached
 def trips_gantt(frame: pd.DataFrame, colors: dict[str, str], title: str, day: date) -> go.Figure:
     """The day's trips as a timeline (a Gantt chart) on a clock axis, one row per trip. `frame`
     has lane (the row label), purpose (its label, coloured), departed_at, ends_at and hover.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from sitrep.app.figures.charts import cached
 from sitrep.app.figures.colors import PALETTE, REQUEST_STATUS, SERIES, STATUS
 
 _FONT = {"family": "Noto Sans CJK SC, sans-serif"}
@@ -29,6 +30,7 @@ def _layout(fig: go.Figure, title: str, height: int, days: tuple, **more) -> go.
     return fig
 
 
+@cached
 def daily_flow(frame: pd.DataFrame, labels: dict[str, str], title: str, days: tuple,
                height: int = 280) -> go.Figure:
     """Requests registered and delivered per day (bars), unfinished and overdue at 24:00 (lines).
@@ -50,6 +52,7 @@ def daily_flow(frame: pd.DataFrame, labels: dict[str, str], title: str, days: tu
                    yaxis={"rangemode": "tozero", **({"dtick": 1} if small else {"tickformat": ",d"})})
 
 
+@cached
 def met_share(frame: pd.DataFrame, labels: dict[str, str], title: str, axis: str, days: tuple,
               height: int = 260) -> go.Figure:
     """Per day delivered, the share of each urgency's deliveries within its target (%).

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from sitrep.app.figures.charts import Series
+from sitrep.app.figures.charts import Series, cached
 from sitrep.app.figures.colors import CASE, PALETTE, STATUS
+from sitrep.i18n import t
 
 FONT = {"family": "Noto Sans CJK SC, sans-serif"}
 DAY_MS = 86400000
+FEW_BUILDINGS = 2    # a key-date label names up to this many buildings, else counts them
 
 # the colour of each kind of key date: sealing in red, lifting in green, cases dark red
 MARK_COLOR = {
@@ -33,12 +35,20 @@ class Mark:
     text: str
 
 
-def marks(frame: pd.DataFrame, label) -> list[Mark]:
-    """One mark per day; `label(kind, items, buildings)` gives each event's short text. The
-    line takes the colour of the day's first event (the query orders them)."""
+def mark_label(kind: str, items: int, buildings: str, lang: str) -> str:
+    """A key date's short label: the buildings named when few, else counted."""
+    counted = items > (1 if kind == "confirmed" else FEW_BUILDINGS)
+    if kind in ("seal", "unseal", "confirmed") and counted:
+        return t(f"screening.mark.{kind}_many", lang, n=items)
+    return t(f"screening.mark.{kind}", lang, buildings=buildings)
+
+
+def marks(frame: pd.DataFrame, lang: str) -> list[Mark]:
+    """One mark per day of the key dates (screening_key_dates); the line takes the colour of
+    the day's first event (the query orders them)."""
     out = []
     for day, events in frame.groupby("day", sort=True):
-        texts = [label(e.kind, int(e.items), e.buildings if isinstance(e.buildings, str) else "")
+        texts = [mark_label(e.kind, int(e.items), e.buildings if isinstance(e.buildings, str) else "", lang)
                  for e in events.itertuples()]
         out.append(Mark(pd.Timestamp(day), MARK_COLOR.get(events["kind"].iloc[0], STATUS["normal"]),
                         " · ".join(texts)))
@@ -62,8 +72,8 @@ def _layout(fig: go.Figure, title: str, height: int, legend_rows: int = 0) -> go
     return fig
 
 
-def add_marks(fig: go.Figure, key_dates: list[Mark], *, labels: bool = True,
-              as_of=None) -> go.Figure:
+def _add_marks(fig: go.Figure, key_dates: list[Mark], *, labels: bool = True,
+               as_of=None) -> go.Figure:
     """Vertical lines on the key dates, each with its short label written along the line; a
     light band on the as-of day (the day of the numbers above the charts).
     Shapes and annotations are set in one layout update: Plotly's add_vline validates the
@@ -93,11 +103,14 @@ def add_marks(fig: go.Figure, key_dates: list[Mark], *, labels: bool = True,
     return fig
 
 
+@cached
 def daily(frame: pd.DataFrame, bars: list[Series], title: str, *, lines: list[Series] = (),
           dashed: list[Series] = (), hover: dict[str, str] | None = None, stacked: bool = False,
-          height: int = 260, legend_rows: int = 1) -> go.Figure:
-    """Daily bars (stacked or side by side) with lines over them. `hover` adds columns to
-    the first bar's hover text (column -> label)."""
+          height: int = 260, legend_rows: int = 1, key_dates: pd.DataFrame | None = None,
+          lang: str = "zh", labels: bool = True, as_of=None) -> go.Figure:
+    """Daily bars (stacked or side by side) with lines over them, and the key dates (with their
+    labels in `lang` if `labels`) and the as-of day. `hover` adds columns to the first bar's
+    hover text (column -> label)."""
     fig = go.Figure()
     extra = list(hover or {})
     for i, s in enumerate(bars):
@@ -122,12 +135,14 @@ def daily(frame: pd.DataFrame, bars: list[Series], title: str, *, lines: list[Se
               else frame[[s.column for s in bars]].to_numpy().max(), 0)
     if top <= 6:  # small counts: whole-number ticks only
         fig.update_yaxes(dtick=1, range=[0, top + 0.5])
-    return fig
+    return _add_marks(fig, marks(key_dates, lang) if key_dates is not None else [], labels=labels, as_of=as_of)
 
 
+@cached
 def heatmap(frame: pd.DataFrame, title: str, value_label: str, average_label: str,
-            day_label: str) -> go.Figure:
-    """Buildings (rows, in the query's order) by day (columns): fever count per cell."""
+            day_label: str, *, key_dates: pd.DataFrame | None = None, as_of=None) -> go.Figure:
+    """Buildings (rows, in the query's order) by day (columns): fever count per cell; the key
+    dates (lines only) and the as-of day."""
     buildings = list(dict.fromkeys(frame["building"]))
     fever = frame.pivot(index="building", columns="day", values="fever").reindex(buildings)
     average = frame.pivot(index="building", columns="day", values="fever_ma").reindex(buildings)
@@ -145,4 +160,4 @@ def heatmap(frame: pd.DataFrame, title: str, value_label: str, average_label: st
     _layout(fig, title, height=min(90 + 22 * len(buildings), 500))
     fig.update_layout(hovermode="closest")
     fig.update_yaxes(autorange="reversed", type="category", gridcolor=None, tickfont={"size": 11})
-    return fig
+    return _add_marks(fig, marks(key_dates, "zh") if key_dates is not None else [], labels=False, as_of=as_of)

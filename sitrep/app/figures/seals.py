@@ -42,6 +42,29 @@ def _cases_text(row, lang: str) -> str:
         f"{int(row['cases'])} ({', '.join(parts)})" if parts else "0")
 
 
+def hover_text(floors: pd.DataFrame, lang: str) -> list[str]:
+    """Each floor's hover: building · floor, state (since when), households, cases, last
+    delivery. Dates formatted a column at a time (a Timestamp per row cost more than the rest)."""
+    since = pd.to_datetime(floors["sealed_since"]).dt.strftime("%m-%d")
+    delivered = pd.to_datetime(floors["last_delivery_at"]).dt.strftime("%m-%d %H:%M")
+    states = {state: t(f"seals.state.{state}", lang) for state in dict.fromkeys(floors["seal_state"])}
+    counts = zip(floors["confirmed"], floors["suspected"], floors["asymptomatic"], strict=True)
+    return [
+        "<br>".join([
+            f"<b>{t('privacy.building_floor', lang, building=building, floor=floor)}</b>",
+            states[state] + (t("seals.hover_since", lang, since=day) if isinstance(day, str) else ""),
+            t("seals.hover_households", lang, sealed=sealed, households=households),
+            t("seals.hover_cases", lang, cases=_cases_text(
+                {"cases": cases, "confirmed": c, "suspected": s, "asymptomatic": a}, lang)),
+            t("seals.hover_delivery", lang, delivery=at if isinstance(at, str) else t("seals.none", lang)),
+        ])
+        for building, floor, state, day, sealed, households, cases, (c, s, a), at in zip(
+            floors["building"], floors["floor"], floors["seal_state"], since, floors["sealed_households"],
+            floors["households"], floors["cases"], counts, delivered, strict=True)
+    ]
+
+
+@charts.cached
 def grid(floors: pd.DataFrame, lang: str) -> go.Figure:
     """Every floor of every building as a square, coloured by its seal state; a dot marks a
     floor with a case. Scatter, not Heatmap: only scatter points reach Streamlit's selection."""
@@ -49,18 +72,7 @@ def grid(floors: pd.DataFrame, lang: str) -> go.Figure:
     top = int(floors["floor"].max())
     plot_px = min(max(top * 13, 180), 440)
     size = min(plot_px / top * 0.82, 26)
-    hover = [
-        "<br>".join([
-            f"<b>{t('privacy.building_floor', lang, building=r.building, floor=r.floor)}</b>",
-            t(f"seals.state.{r.seal_state}", lang) + (
-                t("seals.hover_since", lang, since=r.sealed_since.strftime("%m-%d"))
-                if r.sealed_since == r.sealed_since and r.sealed_since is not None else ""),
-            t("seals.hover_households", lang, sealed=r.sealed_households, households=r.households),
-            t("seals.hover_cases", lang, cases=_cases_text(r._asdict(), lang)),
-            t("seals.hover_delivery", lang, delivery=when(r.last_delivery_at, "%m-%d %H:%M", lang)),
-        ])
-        for r in floors.itertuples(index=False)
-    ]
+    hover = hover_text(floors, lang)
     floors = floors.assign(hover=hover)
     fig = go.Figure()
     for state in STATES:
@@ -115,6 +127,7 @@ def _day_axis(fig: go.Figure, date_from: date, date_to: date) -> None:
                      range=[date_from.isoformat(), (date_to + timedelta(days=1)).isoformat()])
 
 
+@charts.cached
 def timeline(intervals: pd.DataFrame, day: date, date_from: date, date_to: date, lang: str
              ) -> go.Figure:
     """One bar per seal (a whole building, or a run of floors), clipped to the trend range."""
@@ -150,8 +163,9 @@ def timeline(intervals: pd.DataFrame, day: date, date_from: date, date_to: date,
     return fig
 
 
+@charts.cached
 def trend(daily: pd.DataFrame, day: date, date_from: date, date_to: date, lang: str) -> go.Figure:
-    fig = charts.trend(daily, {"sealed_households": t("kpi.sealed_households", lang)},
+    fig = charts.build_trend(daily, {"sealed_households": t("kpi.sealed_households", lang)},
                        t("seals.trend_title", lang, date_from=date_from.isoformat(),
                          date_to=date_to.isoformat()), "line", height=220)
     _day_axis(fig, date_from, date_to)
@@ -162,6 +176,7 @@ def trend(daily: pd.DataFrame, day: date, date_from: date, date_to: date, lang: 
 
 # -- the site plan -------------------------------------------------------------------------
 
+@charts.cached
 def plan(buildings: pd.DataFrame, lang: str) -> pdk.Deck:
     """Building footprints in metres (cartesian, no geo projection, no basemap, no tiles),
     extruded by floor count, coloured by seal state; buildings outside the filter are faint.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from sitrep.app.figures.charts import cached
 from sitrep.app.figures.colors import PALETTE, SERIES, STATUS
 
 FONT = {"family": "Noto Sans CJK SC, sans-serif"}
@@ -41,6 +42,7 @@ def group_colours(codes: list[str]) -> dict[str, str]:
     return out
 
 
+@cached
 def hours_by_day(frame: pd.DataFrame, order: list[str], labels: dict[str, str], *, title: str,
                  y_title: str, people: str, span: tuple) -> go.Figure:
     """Hours per day of the trend range, one stacked segment per group: every group in `order`
@@ -61,6 +63,7 @@ def hours_by_day(frame: pd.DataFrame, order: list[str], labels: dict[str, str], 
     return _layout(fig, title, 300, legend_items=len(fig.data))
 
 
+@cached
 def hours_bar(frame: pd.DataFrame, column: str, labels: dict[str, str], *, title: str,
               people: str) -> go.Figure:
     """Horizontal bars of hours per code (kind of volunteer, task), the most at the top; the
@@ -78,6 +81,7 @@ def hours_bar(frame: pd.DataFrame, column: str, labels: dict[str, str], *, title
     return _layout(fig, title, max(150, 90 + 26 * len(frame)))
 
 
+@cached
 def coverage(frame: pd.DataFrame, *, title: str, shifts: str) -> go.Figure:
     """Building x day: green when a guard shift named the building that day, red when none
     (the title says so: a two-entry legend would cost a phone a row)."""
@@ -96,6 +100,7 @@ def coverage(frame: pd.DataFrame, *, title: str, shifts: str) -> go.Figure:
     return _layout(fig, title, max(150, 80 + 20 * len(buildings)))
 
 
+@cached
 def sealed_hours(frame: pd.DataFrame, labels: dict[str, str], *, title: str, x_title: str,
                  whole: str, floors: str) -> go.Figure:
     """Hours inside sealed buildings per group: sealed whole, or with sealed floors only."""

@@ -1,0 +1,104 @@
+"""What the pages keep between reruns instead of doing again (issue 13): figures keyed by their
+inputs, a snapshot's pooled cursors with their rules, the seals grid's hover built a column at a
+time. Speed itself is measured by `python -m sitrep bench`, never here."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import plotly.io as pio
+import pytest
+
+from sitrep.app import ui
+from sitrep.app.figures import charts
+from sitrep.app.figures import seals as seal_figures
+from sitrep.store import queries
+
+
+def _daily(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"day": pd.date_range("2020-02-01", periods=3), "n": [n, 2, 3]})
+
+
+def test_a_figure_is_kept_per_distinct_input_and_hands_out_the_dict_it_would_build():
+    first = charts.trend(_daily(1), {"n": "数量"}, "近 3 日")
+    again = charts.trend(_daily(1), {"n": "数量"}, "近 3 日")
+    assert again is first                                            # the same numbers: the kept figure
+    fresh = charts.build_trend(_daily(1), {"n": "数量"}, "近 3 日")   # built anew, never kept
+    assert pio.to_json(first) == pio.to_json(fresh)                  # what st.plotly_chart sends
+    assert list(first.data[0].y) == [1, 2, 3]
+    other = charts.trend(_daily(9), {"n": "数量"}, "近 3 日")          # one number differs: another figure
+    assert other is not first and list(other.data[0].y) == [9, 2, 3]
+    english = charts.trend(_daily(1), {"n": "count"}, "last 3 days")  # another language: another figure
+    assert english.to_dict()["data"][0]["name"] == "count"
+
+
+def test_frames_differing_in_one_row_of_many_never_share_a_key():
+    # Streamlit's own hash samples 10,000 of 50,000+ rows; the key reads every row
+    big = pd.DataFrame({"x": range(60_000)})
+    changed = big.copy()
+    changed.loc[31_337, "x"] = -1
+    assert ui.frame_key(big) != ui.frame_key(changed)
+    assert ui.frame_key(big) == ui.frame_key(big.copy())
+    assert ui.frame_key(big) != ui.frame_key(big.rename(columns={"x": "y"}))
+
+
+def test_a_snapshot_lends_one_cursor_at_a_time_and_its_rules_are_created_once(tmp_path):
+    path = tmp_path / "s.duckdb"
+    duckdb.connect(str(path)).execute(
+        "create table buildings (compound varchar, building varchar, floors integer, units integer);"
+        "create table households (compound varchar, building varchar, unit varchar, floor integer,"
+        " room varchar, residents integer, vulnerable varchar[]);"
+        "insert into buildings values ('x', 'B1', 3, null);"
+        "insert into households values ('x', 'B1', null, 1, '101', 2, [])").close()
+    snapshot = ui._Snapshot(str(path))
+    with snapshot.cursor() as first:
+        assert queries.run(first, "buildings", compound="x").values.tolist() == [["B1", 3, 1]]
+        with snapshot.cursor() as second:                # a query running at the same time
+            assert second is not first
+    with snapshot.cursor() as again:
+        assert again is first                             # back from the pool (last in, first out)
+        assert queries._created[again] == {"building_scope"}     # with the rules created on it
+    with snapshot.cursor() as cursor:
+        cursor.execute("drop macro table scoped_buildings")   # as if gone: run must not create it again
+        with pytest.raises(duckdb.CatalogException):
+            queries.run(cursor, "buildings", compound="x")
+    with pytest.raises(duckdb.CatalogException), snapshot.cursor() as failed:
+        failed.execute("select * from no_such_table")
+    assert failed not in snapshot.idle                    # a cursor whose query failed is not lent again
+    snapshot.connection.close()
+
+
+def test_the_seals_grid_hover_reads_each_floor():
+    floors = pd.DataFrame({
+        "building": ["B5", "A1"], "floor": [12, 3], "seal_state": ["sealed_floor", "open"],
+        "sealed_since": pd.to_datetime(["2020-02-09 00:00", None]),
+        "households": [4, 6], "sealed_households": [4, 0], "cases": [2, 0], "confirmed": [1, 0],
+        "suspected": [1, 0], "asymptomatic": [0, 0],
+        "last_delivery_at": pd.to_datetime(["2020-02-10 18:05", None])})
+    assert seal_figures.hover_text(floors, "zh") == [
+        "<b>B5 · 12层</b><br>楼层封控（自 02-09 起）<br>封控住户 4 / 住户 4<br>病例 2（确诊 1，疑似 1）"
+        "<br>最近配送 02-10 18:05",
+        "<b>A1 · 3层</b><br>未封控<br>封控住户 0 / 住户 6<br>病例 0<br>最近配送 无"]
+    assert seal_figures.hover_text(floors, "en")[0] == (
+        "<b>B5 · floor 12</b><br>Floor sealed (since 02-09)<br>Sealed households 4 of 4"
+        "<br>Cases 2 (Confirmed 1, Suspected 1)<br>Last delivery 02-10 18:05")
+
+
+# -- the browser bench's floor page ------------------------------------------------------------
+
+def test_the_floor_page_exists_only_for_the_bench(fixture_env, monkeypatch):
+    from sitrep.ops import floor
+
+    from .conftest import app
+
+    monkeypatch.delenv(floor.ENV, raising=False)
+    at = app(bench="floor")
+    at.run()
+    assert at.title[0].value != "floor" and len(at.sidebar.multiselect) == 1   # the dashboard, as ever
+    monkeypatch.setenv(floor.ENV, "1")
+    at = app(bench="floor")
+    at.run()
+    assert [t.value for t in at.title] == ["floor"]      # a plain page: one title, one chart, nothing else
+    assert len(at.get("plotly_chart")) == 1 and not at.sidebar.multiselect and not at.metric
+    at = app()                                           # bench mode without asking: the dashboard
+    at.run()
+    assert at.title[0].value != "floor"
