@@ -733,6 +733,66 @@ def read_times(folder, runs: int) -> dict:
             "open_each_ms": timed(open_each), "attach_all_ms": timed(attach_all)}
 
 
+def _render_peak_child(compound: str, district: bool) -> None:
+    """(In a fresh process) render what a server renders at this size, cold then warm: the
+    district page and one compound's pages; print the process's peak RSS in MB."""
+    import resource
+
+    _as_a_running_server()
+    os.environ["SITREP_OPEN"] = "1"
+    os.environ["SITREP_USERS"] = "/nonexistent/sitrep-bench-users.toml"
+    if district:
+        render_times(DISTRICT.path, 1)
+    for page in SCALE_PAGES:
+        render_times(f"pages/{page}.py", 1, compound=compound)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def serving_peak_mb(folder, compound: str, district: bool) -> float:
+    """The peak memory of serving this store: a fresh process (nothing imported in it) renders
+    the district page and one compound's pages as the server does (AppTest, every cache cold,
+    then warm); its peak RSS. The bench's own process also imports, so its RSS would not say."""
+    import subprocess
+    import sys
+
+    code = f"from sitrep.ops import bench; bench._render_peak_child({compound!r}, {district!r})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=store.REPO,
+                          env={**os.environ, "SITREP_STORE": str(folder)}, timeout=1200, check=True)
+    return round(float(done.stdout.strip().splitlines()[-1]), 1)
+
+
+def scale_markdown(rows: list[dict]) -> str:
+    """The scale table for BENCHMARKS.md, and a plot of cost against compounds (a Mermaid
+    xychart: text in the repository, drawn by the Markdown viewer, no image file)."""
+    def cell(value):
+        return "—" if value is None else f"{value}"
+
+    lines = ["| compounds | store MB | import one more: s · MB written (its own MB) | re-import: s · MB "
+             "| district page cold / warm s | overview cold / warm s | screening cold / warm s | serving peak MB |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['compounds']} | {r['store_mb']} | {r['import_new_s']} · {r['import_new_mb']} "
+                     f"({r['compound_mb']}) | {r['import_again_s']} · {r['import_again_mb']} "
+                     f"| {cell(r[DISTRICT.name]['cold_s'])} / {cell(r[DISTRICT.name]['warm_s'])} "
+                     f"| {r['overview']['cold_s']} / {r['overview']['warm_s']} "
+                     f"| {r['screening']['cold_s']} / {r['screening']['warm_s']} | {r['peak_mb']} |")
+    sizes = ", ".join(str(r["compounds"]) for r in rows)
+
+    def series(values):
+        return "[" + ", ".join("0" if v is None else str(v) for v in values) + "]"
+
+    top = max([r["import_new_s"] for r in rows] + [r["overview"]["cold_s"] for r in rows]
+              + [r[DISTRICT.name]["cold_s"] or 0 for r in rows] + [1.0])
+    lines += ["", "```mermaid", "xychart-beta",
+              '    title "Seconds against compounds in the store (lines: import one more, district page cold, '
+              'overview cold)"',
+              f"    x-axis [{sizes}]", f'    y-axis "seconds" 0 --> {round(top * 1.2, 1)}',
+              f"    line {series([r['import_new_s'] for r in rows])}",
+              f"    line {series([r[DISTRICT.name]['cold_s'] for r in rows])}",
+              f"    line {series([r['overview']['cold_s'] for r in rows])}", "```"]
+    return "\n".join(lines)
+
+
 def scale_main(args) -> int:
     """`bench --compounds 1,10,50,200`: per size, the store (grown by importing copies of the
     demo, kept in --compounds-dir for the next run), the cost of importing one more compound and
@@ -777,6 +837,7 @@ def scale_main(args) -> int:
             row[page] = times
         # every compound on one page (shown from two compounds on; reads the summaries alone)
         row[DISTRICT.name] = render_times(DISTRICT.path, args.runs) if size > 1 else {"cold_s": None, "warm_s": None}
+        row["peak_mb"] = serving_peak_mb(folder, demo.COMPOUND, district=size > 1)
         rows.append(row)
         print(f"{size:>9} {row['store_mb']:>9} {row['current_mb']:>8} {row['import_new_s']:>6} {row['import_new_mb']:>7} "
               f"{row['compound_mb']:>7} {row['import_again_s']:>8} {row['import_again_mb']:>9} "
@@ -786,4 +847,5 @@ def scale_main(args) -> int:
     print(json.dumps({"date": date.today().isoformat(), "machine": f"{platform.machine()}, "
                       f"{os.cpu_count()} cores, Python {platform.python_version()}", "runs": args.runs,
                       "scale": rows}, ensure_ascii=False))
+    print(scale_markdown(rows))
     return 0
