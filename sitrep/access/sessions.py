@@ -78,16 +78,21 @@ def db_path(users: Path | None = None) -> Path:
     return path.with_name(path.stem + ".sessions.db")
 
 
+def _db(write: bool = False, path: Path | None = None):
+    return private_db(path or db_path(), _SCHEMA, write)
+
+
 @contextlib.contextmanager
-def _db(write: bool = False, path: Path | None = None) -> Iterator[sqlite3.Connection]:
-    path = path or db_path()
+def private_db(path: Path, schema: str, write: bool = False) -> Iterator[sqlite3.Connection]:
+    """A transaction on a small SQLite file only its owner may read (0600, made with `schema`):
+    the sessions, and the share links (shares.py). Writers take the lock at once."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not path.exists()
     con = sqlite3.connect(path, timeout=15, isolation_level=None)
     try:
         if fresh:
             os.chmod(path, 0o600)
-        con.executescript(_SCHEMA)
+        con.executescript(schema)
         con.execute("begin immediate" if write else "begin")
         yield con
         con.execute("commit")
@@ -99,8 +104,12 @@ def _db(write: bool = False, path: Path | None = None) -> Iterator[sqlite3.Conne
         con.close()
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is kept of a token (a session's, a share link's): its SHA-256."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+_hash = token_hash
 
 
 def secret() -> bytes:

@@ -12,18 +12,14 @@ number kept is bounded (config.MAX_SHARES).
 """
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import hmac
-import os
 import re
 import secrets
-import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitrep import config
+from sitrep.access.sessions import private_db, token_hash
 
 NAME = re.compile(r"^[\w.@-]{1,64}$")          # a recipient: 王主任, city-command, group@chat
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")      # secrets.token_urlsafe(32)
@@ -55,29 +51,11 @@ def db_path(users: Path | None = None) -> Path:
     return path.with_name(path.stem + ".shares.db")
 
 
-@contextlib.contextmanager
-def _db(write: bool = False) -> Iterator[sqlite3.Connection]:
-    path = db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = not path.exists()
-    con = sqlite3.connect(path, timeout=15, isolation_level=None)
-    try:
-        if fresh:
-            os.chmod(path, 0o600)
-        con.executescript(_SCHEMA)
-        con.execute("begin immediate" if write else "begin")
-        yield con
-        con.execute("commit")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("rollback")
-        raise
-    finally:
-        con.close()
+def _db(write: bool = False):
+    return private_db(db_path(), _SCHEMA, write)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+_hash = token_hash
 
 
 def add(name: str, compound_id: str, days: float = config.SHARE_DAYS) -> str:

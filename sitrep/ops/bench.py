@@ -403,6 +403,19 @@ def briefing_export_times(store_dir=None, runs: int = 3) -> dict[str, float]:
             "runs": runs}
 
 
+def _wait_healthy(url: str, seconds: float = 60) -> None:
+    """Until a server just started answers its health check (or `seconds` pass)."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def sign_in_timing(runs: int = 15) -> dict:
     """Seconds for a wrong password with a real user name and with an unknown one (medians of
     `runs`, interleaved): in `auth.authenticate` and through a running server's sign-in form
@@ -443,12 +456,7 @@ def sign_in_timing(runs: int = 15) -> dict:
                                  "127.0.0.1", "--no-file-watcher"], cwd=store.REPO, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            _wait_healthy(url)
             http = {"known": [], "unknown": []}
             for i in range(runs):
                 for kind, name in (("known", "bench"), ("unknown", f"stranger{i}")):
@@ -483,7 +491,6 @@ def scheduled_briefing(store_dir, viewers: int) -> dict:
     import subprocess
     import sys
     import tempfile
-    import urllib.request
     from datetime import datetime, timedelta
     from pathlib import Path
     from zoneinfo import ZoneInfo
@@ -536,12 +543,7 @@ def scheduled_briefing(store_dir, viewers: int) -> dict:
             return meta, time.perf_counter() - started
 
         try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            _wait_healthy(url)
             # at start-up the schedule makes the briefing missed while it was down: no viewers yet
             idle, _ = wait_meta(out / (day - timedelta(days=2)).isoformat())
             with sync_playwright() as pw:
