@@ -4,7 +4,9 @@ Settings live in the compound's own snapshot (the `compounds` table), so they ch
 does: a new snapshot of that compound and a new summary, switched in atomically. `python -m
 sitrep compound add|set|list` and the demo call these functions; an import sets the year and
 lockdown from its own options (importer._ensure_compound) and adds an unknown compound with
-defaults. Every check fails closed with a message that says what is wrong (a ValueError).
+defaults. Every check fails closed with a message that says what is wrong (a ValueError). The
+district's two settings (its briefing's time and webhook) live in `<store>/district.json`
+(`python -m sitrep district set|show`), checked by the same `parse`.
 """
 from __future__ import annotations
 
