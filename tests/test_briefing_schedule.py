@@ -362,7 +362,7 @@ def test_the_district_joins_the_jobs_with_two_compounds(two_compounds, demo_stor
 
 
 def test_the_district_briefing_is_made_at_its_time_and_shared_by_its_own_token(
-        two_compounds, users_template, tmp_path, monkeypatch, capsys):
+        two_compounds, users_template, tmp_path, monkeypatch, capsys, browser_cookies):
     """One real render: the compounds' days are marked made (a folder with a meta.json is done),
     their time set to 23:00, the district's to 07:00; moving the clock past 07:00 makes the
     district's briefing alone."""
@@ -423,3 +423,17 @@ def test_the_district_briefing_is_made_at_its_time_and_shared_by_its_own_token(
             ("bao", "200", "/briefing/district/latest.png")]
     finally:
         server.close()
+
+    # 往期简报: a commander of every compound chooses 全区 and gets the district's days
+    sign_in(browser_cookies, "yu")
+    at = app()
+    at.run()
+    at.switch_page("pages/briefings_past.py").run()
+    assert not at.exception
+    choice = at.button_group(key="past_district")
+    assert choice.options == ["测试小区", "全区"]    # the compound the sidebar opens on, then the district
+    choice.set_value(True).run()
+    assert not at.exception
+    assert [m.value for m in at.markdown if m.value.startswith("**")] == ["**2020-02-20 简报**", "**2020-02-19 简报**"]
+    assert "全区简报每天 07:00（北京时间）自动生成" in at.caption[0].value
+    assert any("测试小区" in m.value for m in at.markdown if m.value.startswith(":red["))
