@@ -293,6 +293,8 @@ def test_briefing_out_is_the_whole_briefing_of_each_compound(demo_store, tmp_pat
     assert main([*base, "--building", "B5"]) == 2
     assert main([*base, "--compound", "没有这个小区"]) == 2
     assert "no compound '没有这个小区'" in capsys.readouterr().err
+    assert main([*base, "--district"]) == 2                       # one compound: no district
+    assert main([*base, "--district", "--compound", COMPOUND]) == 2
     assert list(tmp_path.iterdir()) == []
 
 
@@ -313,6 +315,7 @@ def test_the_district_settings_are_checked_bounded_and_kept_beside_the_store(tmp
     for bad in (["--briefing-time", "7:00"], ["--briefing-webhook", "file:///etc/passwd"], []):
         assert main(["district", "set", "--store", str(tmp_path), *bad]) == 2
     assert settings.district_settings(tmp_path)["briefing_time"] == "06:15"
+    assert main(["share", "add", "x", "--district", "--store", str(tmp_path)]) == 2   # no district yet
     with pytest.raises(ValueError, match="no district setting 'lat'"):
         settings.change_district(tmp_path, lat=30)
     # a file that is not ours fails closed: said, never half-read
