@@ -293,4 +293,150 @@ def test_briefing_out_is_the_whole_briefing_of_each_compound(demo_store, tmp_pat
     assert main([*base, "--building", "B5"]) == 2
     assert main([*base, "--compound", "没有这个小区"]) == 2
     assert "no compound '没有这个小区'" in capsys.readouterr().err
+    assert main([*base, "--district"]) == 2                       # one compound: no district
+    assert main([*base, "--district", "--compound", COMPOUND]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+# -- the district's briefing ---------------------------------------------------------------------
+
+def test_the_district_settings_are_checked_bounded_and_kept_beside_the_store(tmp_path, capsys):
+    assert settings.district_settings(tmp_path) == {"briefing_time": None, "briefing_webhook": None}
+    assert main(["district", "set", "--store", str(tmp_path), "--briefing-time", "06:15",
+                 "--briefing-webhook", "https://example.org/robot"]) == 0
+    assert json.loads((tmp_path / "district.json").read_text(encoding="utf-8")) == {
+        "briefing_time": "06:15", "briefing_webhook": "https://example.org/robot"}
+    assert main(["district", "set", "--store", str(tmp_path), "--clear", "briefing_webhook"]) == 0
+    assert settings.district_settings(tmp_path) == {"briefing_time": "06:15", "briefing_webhook": None}
+    capsys.readouterr()
+    assert main(["district", "show", "--store", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "show: district\tbriefing_time=06:15\tbriefing_webhook=—\n"
+    # the compound's rules, one definition: a bad value is refused and the file kept as it was
+    for bad in (["--briefing-time", "7:00"], ["--briefing-webhook", "file:///etc/passwd"], []):
+        assert main(["district", "set", "--store", str(tmp_path), *bad]) == 2
+    assert settings.district_settings(tmp_path)["briefing_time"] == "06:15"
+    assert main(["share", "add", "x", "--district", "--store", str(tmp_path)]) == 2   # no district yet
+    with pytest.raises(ValueError, match="no district setting 'lat'"):
+        settings.change_district(tmp_path, lat=30)
+    # a file that is not ours fails closed: said, never half-read
+    path = tmp_path / "district.json"
+    for text, why in (('{"briefing_time": "25:00"}', "HH:MM"), ('{"lat": 1}', "no district setting"),
+                      ("[]", "not a JSON object"), ("{", "not JSON"), (" " * 9000, "larger than")):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=why):
+            settings.district_settings(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def two_compounds(demo_store, tmp_path_factory) -> Path:
+    """The demo (福星城, data to the end of February) and the hand-built fixture (测试小区, data
+    2020-02-03..02-07), a district of two."""
+    from .conftest import FIXTURE, clean_import
+
+    store = tmp_path_factory.mktemp("two") / "store"
+    shutil.copytree(demo_store, store, ignore=shutil.ignore_patterns("*.log", "audit.jsonl", "briefings"))
+    clean_import(store, FIXTURE)
+    return store
+
+
+def test_the_district_joins_the_jobs_with_two_compounds(two_compounds, demo_store, tmp_path):
+    assert [job.key for job in schedule.jobs(demo_store)] == [store_mod.compound_id(COMPOUND)]   # one: no district
+    names = store_mod.compound_names(two_compounds)
+    assert sorted(names) == sorted([COMPOUND, "测试小区"])
+    found = schedule.jobs(two_compounds)
+    assert [job.key for job in found] == [*map(store_mod.compound_id, names), "district"]
+    assert found[-1] == schedule.Job(key="district", compound=None, at=clock_time(7, 0), webhook=None)
+    # its settings moved: the running schedule reads them again at its next tick
+    running = schedule.Schedule(two_compounds)
+    assert running.jobs()[-1].at == clock_time(7, 0)
+    settings.change_district(two_compounds, briefing_time="06:15", briefing_webhook="http://127.0.0.1:9/x")
+    try:
+        assert running.jobs()[-1] == schedule.Job("district", None, clock_time(6, 15), "http://127.0.0.1:9/x")
+    finally:
+        (two_compounds / "district.json").unlink()
+    # the plan: as of the day within the district's span; the fixture, whose data ends on the
+    # 7th, is behind on the 20th, so stale; before any data, nothing to make
+    now = datetime(2020, 2, 21, 7, 0)
+    plan = schedule.plan(two_compounds, found[-1], date(2020, 2, 20), now)
+    assert plan.problem is None and plan.as_of == date(2020, 2, 20)
+    assert [f["compound"] for f in plan.freshness if f["is_stale"]] == ["测试小区"]
+    early = schedule.plan(two_compounds, found[-1], date(2020, 1, 1), now)
+    assert early.as_of is None and early.problem.startswith("2020-01-01 is before the data")
+
+
+def test_the_district_briefing_is_made_at_its_time_and_shared_by_its_own_token(
+        two_compounds, users_template, tmp_path, monkeypatch, capsys, browser_cookies):
+    """One real render: the compounds' days are marked made (a folder with a meta.json is done),
+    their time set to 23:00, the district's to 07:00; moving the clock past 07:00 makes the
+    district's briefing alone."""
+    store = tmp_path / "store"
+    shutil.copytree(two_compounds, store)
+    users = users_copy(users_template, tmp_path / "users")
+    clock = tmp_path / "clock"
+    monkeypatch.setenv("SITREP_STORE", str(store))
+    monkeypatch.setenv("SITREP_USERS", str(users))
+    monkeypatch.setenv("SITREP_CLOCK_FILE", str(clock))
+    monkeypatch.delenv("SITREP_OPEN", raising=False)
+    for name in store_mod.compound_names(store):
+        assert main(["compound", "set", name, "--store", str(store), "--briefing-time", "23:00"]) == 0
+    assert main(["district", "set", "--store", str(store), "--briefing-time", "07:00"]) == 0
+    for key in (*map(store_mod.compound_id, store_mod.compound_names(store)), "district"):
+        done = store / "briefings" / key / "2020-02-19"
+        done.mkdir(parents=True)
+        (done / "meta.json").write_text('{"day": "2020-02-19", "ok": false, "error": "marked in the test"}')
+    out = store / "briefings" / "district"
+
+    set_clock(clock, "2020-02-21 06:59:00")
+    env = {"SITREP_CLOCK_FILE": str(clock), "SITREP_SCHEDULE": "on", "SITREP_BRIEFING_TICK": "1"}
+    server = serve(store, users=users, env=env, log_name="district.log")
+    url = next(server)
+    try:
+        time.sleep(3)                                      # ticks before 07:00: nothing due
+        assert not (out / "2020-02-20").exists()
+        set_clock(clock, "2020-02-21 07:00:30")
+        meta = wait_for(out / "2020-02-20")
+        png = (out / "2020-02-20" / "briefing.png").read_bytes()
+        assert meta["ok"] and meta["as_of"] == "2020-02-20" and meta["compound"] is None, meta
+        assert int.from_bytes(png[16:20], "big") == 1080
+        assert meta["stale_compounds"] == ["测试小区"]     # its data ends on the 7th: behind on the 20th
+        renders = [e for e in audit_lines(store) if e["event"] == "briefing_render"]
+        assert [(e["filters"]["compound"], e["filters"]["day"]) for e in renders] == [("district", "2020-02-20")]
+
+        capsys.readouterr()
+        assert main(["share", "add", "lin", "--district", "--store", str(store), "--base-url", url]) == 0
+        link = capsys.readouterr().out.strip()
+        assert re.fullmatch(rf"{re.escape(url)}/briefing/district/latest\.png\?token=[\w-]{{43}}", link)
+        district_token = link.rsplit("=", 1)[1]
+        assert main(["share", "add", "zhao", "--compound", COMPOUND, "--store", str(store), "--base-url", url]) == 0
+        compound_token = capsys.readouterr().out.strip().rsplit("=", 1)[1]
+        key = store_mod.compound_id(COMPOUND)
+
+        assert get(link)[:2] == (200, png)
+        assert get(f"{url}/briefing/district/2020-02-20.png?token={compound_token}")[0] == 403
+        assert get(f"{url}/briefing/{key}/latest.png?token={district_token}")[0] == 403
+        entry = auth.load_users()["bao"]
+        cookie = sessions.create("bao", entry["role"], auth.stamp(entry))
+        assert get(f"{url}/briefing/district/latest.png", cookie=cookie)[:2] == (200, png)
+
+        fetches = [e for e in audit_lines(store) if e["event"] == "briefing_fetch"]
+        assert [(e["who"], e["what"].split()[0], e["filters"]["link"]) for e in fetches] == [
+            ("share:lin", "200", "/briefing/district/latest.png"),
+            ("share:zhao", "403", "/briefing/district/2020-02-20.png"),
+            ("share:lin", "403", f"/briefing/{key}/latest.png"),
+            ("bao", "200", "/briefing/district/latest.png")]
+    finally:
+        server.close()
+
+    # 往期简报: a commander of every compound chooses 全区 and gets the district's days
+    sign_in(browser_cookies, "yu")
+    at = app()
+    at.run()
+    at.switch_page("pages/briefings_past.py").run()
+    assert not at.exception
+    choice = at.button_group(key="past_district")
+    assert choice.options == ["测试小区", "全区"]    # the compound the sidebar opens on, then the district
+    choice.set_value(True).run()
+    assert not at.exception
+    assert [m.value for m in at.markdown if m.value.startswith("**")] == ["**2020-02-20 简报**", "**2020-02-19 简报**"]
+    assert "全区简报每天 07:00（北京时间）自动生成" in at.caption[0].value
+    assert any("测试小区" in m.value for m in at.markdown if m.value.startswith(":red["))

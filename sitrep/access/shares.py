@@ -1,9 +1,10 @@
 """Share links: a read-only link to one compound's briefing images, one per recipient.
 
-    python -m sitrep share add NAME [--days 30] [--compound C] | list | revoke NAME
+    python -m sitrep share add NAME [--days 30] [--compound C | --district] | list | revoke NAME
 
 A link is `<base>/briefing/<compound-id>/latest.png?token=…`: a random token (256 bits) that
-reaches the briefing files of that compound and nothing else (sitrep/briefing/links.py; the
+reaches the briefing files of that compound (its `compound_id`; "district" for `--district`: the district's briefing) and nothing
+else (sitrep/briefing/links.py; the
 gate never reads it). The server keeps only the token's SHA-256 with the recipient's name, the
 compound, when it was made, when it expires and when it was revoked, in SQLite beside the users
 file (`users.shares.db` for `users.toml`), so the CLI and the server share it. A token is

@@ -2,6 +2,7 @@
 
     /briefing/<compound-id>/latest.png | latest.pdf | YYYY-MM-DD.png | YYYY-MM-DD.pdf
     /briefing/latest.png … (the same, for a store of one compound)
+    /briefing/district/latest.png … (the district's briefing, a store of several compounds)
 
 The compound is a path segment, not a query parameter: the link names a file (a chat shows it
 as one, a proxy caches by path), the id is a hash (the link does not spell the compound's name),
@@ -9,7 +10,8 @@ and a share token is bound to one compound, so changing the id in a link reaches
 date is the as-of day the briefing is for (schedule.py's folder); `latest` is the newest made.
 
 Served to a signed-in session whose role may open the briefing page, to anyone in the open
-demo, or to the holder of a share token (`?token=`, sitrep/access/shares.py) for that compound.
+demo, or to the holder of a share token (`?token=`, sitrep/access/shares.py) for that compound (or for the district: `share add NAME --district`; a compound's token never
+opens the district's images, nor the district's a compound's).
 The gate (server.Gate) lets only these paths through to this handler; a token is read here and
 nowhere else, so it opens no page, websocket or Streamlit endpoint. Every fetch, refused ones
 too, is recorded in the audit trail.
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from sitrep.briefing import schedule
 
-PATH = re.compile(r"^/briefing/(?:(?P<key>[0-9a-f]{16})/)?"
+PATH = re.compile(r"^/briefing/(?:(?P<key>[0-9a-f]{16}|district)/)?"
                   r"(?P<day>latest|\d{4}-\d{2}-\d{2})\.(?P<ext>png|pdf)$")
 _MIME = {"png": "image/png", "pdf": "application/pdf"}
 _HEADERS = {"cache-control": "private, no-store", "x-content-type-options": "nosniff",
@@ -43,7 +45,7 @@ def routes() -> list:
         register_url_convertor(name, type(name, (Convertor,), {
             "regex": pattern, "convert": lambda self, v: v, "to_string": lambda self, v: v})())
 
-    convertor("sitrep_compound", "[0-9a-f]{16}")
+    convertor("sitrep_compound", "[0-9a-f]{16}|district")
     convertor("sitrep_day", r"latest|\d{4}-\d{2}-\d{2}")
     convertor("sitrep_ext", "png|pdf")
     tail = "{day:sitrep_day}.{ext:sitrep_ext}"

@@ -65,10 +65,30 @@ class Job:
 
 def jobs(store=None) -> list[Job]:
     """The briefings the schedule makes: one per compound, at its briefing time."""
-    found = [compound_job(store, name) for name in store_mod.compound_names(store)]
-    # The district's briefing (issue 12) joins here as one more Job: key "district",
-    # compound None, page = its page's url_path, `at` and `webhook` from its own settings.
+    names = store_mod.compound_names(store)
+    found = [compound_job(store, name) for name in names]
+    if len(names) > 1:       # the district's briefing: the district exists with two compounds
+        found.append(district_job(store))
     return found
+
+
+DISTRICT = "district"      # the district's key: its folder, its links, its share tokens
+
+
+def district_job(store) -> Job:
+    """The district's briefing, at its own time (`python -m sitrep district set`). A district
+    file that is not ours is said in the log and ignored: the briefing is still made at the
+    default time, posted nowhere."""
+    from sitrep.store.settings import district_settings
+
+    try:
+        values = district_settings(store)
+    except ValueError as err:
+        log.error("district settings ignored: %s", err)
+        values = {}
+    at = values.get("briefing_time") or config.BRIEFING_TIME
+    return Job(key=DISTRICT, compound=None, at=time.fromisoformat(at),
+               webhook=values.get("briefing_webhook"))
 
 
 def compound_job(store, name: str) -> Job:
@@ -151,6 +171,8 @@ def plan(store, job: Job, day: date, now: datetime) -> Plan:
     from sitrep.ingest.contract import window_params
     from sitrep.store.queries import run
 
+    if job.compound is None:
+        return district_plan(store, day, now)
     path = store_mod.current_path(store, job.compound)
     if path is None:
         return Plan(None, [], f"no snapshot of {job.compound}")
@@ -171,6 +193,32 @@ def plan(store, job: Job, day: date, now: datetime) -> Plan:
     # a day after the last record is shown as of that record's day: the stale sources are
     # printed in red at the top of the image
     return Plan(min(day, last_on), freshness, None)
+
+
+def district_plan(store, day: date, now: datetime) -> Plan:
+    """The district's: the as-of day within the district's span (district_span.sql); its
+    freshness, one row per compound, stale when the district page says so."""
+    from sitrep.store import summary
+    from sitrep.store.queries import run
+
+    names = store_mod.compound_names(store)
+    con = summary.connect_district(store)
+    try:
+        span = run(con, "district_span", compounds=names).iloc[0]
+        if not span["compounds"] or span["first_on"] != span["first_on"]:
+            return Plan(None, [], "the district has no dated records yet")
+        first_on, last_on = span["first_on"].date(), span["last_on"].date()
+        as_of = min(day, last_on)
+        rows = run(con, "district_compounds_on_day", compounds=names, as_of=as_of,
+                   log_kinds=list(config.LOG_KINDS), **config.freshness_params(now))
+    finally:
+        con.close()
+    freshness = [{"compound": r.compound, "is_stale": bool(r.is_stale),
+                  "last_import_at": _iso(r.last_import_at), "shown_on": _day(r.shown_on)}
+                 for r in rows.itertuples()]
+    if day < first_on:
+        return Plan(None, freshness, f"{day} is before the data ({first_on} to {last_on})")
+    return Plan(as_of, freshness, None)
 
 
 def _day(value) -> str | None:
@@ -209,8 +257,11 @@ def make(store, job: Job, day: date, *, now: datetime | None = None, out: Path |
         try:
             found = plan(store, job, day, config.local_now())
             meta["freshness"] = found.freshness
+            # a compound's briefing: the stale kinds; the district's: the stale compounds
             meta["stale"] = [f["kind"] for f in found.freshness
-                             if f["is_stale"] and f["kind"] in config.LOG_KINDS]
+                             if f["is_stale"] and f.get("kind") in config.LOG_KINDS]
+            meta["stale_compounds"] = [f["compound"] for f in found.freshness
+                                       if f["is_stale"] and "compound" in f]
             if found.problem:     # no data to show: trying again changes nothing
                 meta["errors"].append(found.problem)
                 break
@@ -219,6 +270,7 @@ def make(store, job: Job, day: date, *, now: datetime | None = None, out: Path |
             with export.Dashboard(store) as server, export.Renderer(chromium) as renderer:
                 renderer.render(server.wait(), cookie=server.cookie, as_of=found.as_of,
                                 compound=job.compound, page=job.page,
+                                district=job.compound is None,
                                 png=partial / PNG, pdf=partial / PDF)
             _thumbnail(partial / PNG, partial / THUMB)
             meta["ok"] = True
@@ -296,12 +348,18 @@ class Schedule:
     def __init__(self, store=None):
         self.store = store
         self._scheduler = None
-        self._jobs: tuple[int, list[Job]] | None = None
+        self._jobs: tuple[tuple, list[Job]] | None = None
 
     def jobs(self) -> list[Job]:
-        """The jobs, read again only when a snapshot changed (a setting is in the snapshot): a
-        tick does not open every compound's database."""
-        generation = store_mod.generation(self.store)
+        """The jobs, read again only when a snapshot or the district's settings changed (a
+        compound's setting is in its snapshot): a tick does not open every compound's database."""
+        from sitrep.store.settings import district_path
+
+        try:     # the district's settings are a file of their own: its change time counts too
+            district = district_path(self.store).stat().st_mtime_ns
+        except FileNotFoundError:
+            district = 0
+        generation = (store_mod.generation(self.store), district)
         if self._jobs is None or self._jobs[0] != generation:
             self._jobs = (generation, jobs(self.store))
         return self._jobs[1]

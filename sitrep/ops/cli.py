@@ -1,5 +1,5 @@
-"""`python -m sitrep COMMAND`: demo, import, snapshot, compound, store, serve, user, share,
-bench, briefing, templates.
+"""`python -m sitrep COMMAND`: demo, import, snapshot, compound, district, store, serve, user,
+share, bench, briefing, templates.
 
 Exit codes: 0 ran (rejected rows included), 1 a file was refused, 2 a usage error.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sitrep import store as store_mod
 from sitrep.ingest.contract import KINDS
-from sitrep.store.settings import SETTINGS
+from sitrep.store.settings import DISTRICT_SETTINGS, SETTINGS
 
 
 class UsageError(Exception):
@@ -75,6 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     q = actions.add_parser("list", parents=[common], help="one compound per line, its name first")
     q.add_argument("--json", action="store_true", help="one JSON object per compound")
 
+    p = sub.add_parser("district", help="the district's settings: when its daily briefing is made, where it is posted")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=Parser)
+    q = actions.add_parser("set", parents=[common], help="change the district's settings (<store>/district.json)")
+    for name in DISTRICT_SETTINGS:
+        q.add_argument("--" + name.replace("_", "-"), dest=name, help=SETTINGS[name].help,
+                       metavar=SETTINGS[name].kind.upper())
+    q.add_argument("--clear", action="append", default=[], metavar="SETTING", choices=DISTRICT_SETTINGS,
+                   help="set this setting back to empty (repeat for more)")
+    actions.add_parser("show", parents=[common], help="the district's settings, key=value")
+
     p = sub.add_parser("store", help="the store itself")
     actions = p.add_subparsers(dest="action", required=True, parser_class=Parser)
     actions.add_parser("migrate", parents=[common],
@@ -121,7 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     q = shares.add_parser("add", parents=[common], help="make a link for NAME and print it (shown once)")
     q.add_argument("name")
     q.add_argument("--days", type=float, default=None, help="the link works this many days (default 30)")
-    q.add_argument("--compound", help="the compound (default: the store's only compound)")
+    which = q.add_mutually_exclusive_group()
+    which.add_argument("--compound", help="the compound (default: the store's only compound)")
+    which.add_argument("--district", action="store_true",
+                       help="the district's briefing (a store of several compounds), not a compound's")
     q.add_argument("--base-url", help="the dashboard's address as recipients reach it "
                                       "(default $SITREP_BASE_URL, else http://localhost:8501)")
     shares.add_parser("list", help="every link: name, compound id, made, expires, state")
@@ -419,6 +432,25 @@ def cmd_compound(args) -> int:
     return 0
 
 
+def cmd_district(args) -> int:
+    from sitrep.store import settings
+
+    try:
+        if args.action == "show":
+            values = settings.district_settings(args.store)
+        else:
+            changes = {n: getattr(args, n) for n in DISTRICT_SETTINGS if getattr(args, n) is not None}
+            values = settings.change_district(args.store, clear=tuple(args.clear), **changes)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    cells = [f"{name}={values[name] or '—'}" for name in DISTRICT_SETTINGS]
+    print("\t".join([f"{args.action}: district", *cells]))
+    if len(store_mod.compound_names(args.store)) < 2:
+        print("note: the store holds fewer than two compounds: no district briefing is made until it "
+              "holds two", file=sys.stderr)
+    return 0
+
+
 def _setting_cells(values: dict) -> list[str]:
     """A compound's settings as key=value cells (— when empty)."""
     def shown(v):
@@ -583,8 +615,8 @@ def cmd_briefing(args) -> int:
 
 def _briefing_folders(args) -> int:
     """`briefing --out DIR`: what the running dashboard's schedule does, for a system timer (cron,
-    systemd): each compound's briefing of the day into its dated folder, audited; exit 1 when one
-    was not made."""
+    systemd): each compound's briefing of the day into its dated folder (and the district's, for a
+    store of several compounds; `--district` alone: only it), audited; exit 1 when one was not made."""
     import getpass
     from datetime import timedelta
 
@@ -593,15 +625,25 @@ def _briefing_folders(args) -> int:
 
     if args.png or args.pdf or args.url or args.building:
         raise UsageError("--out makes the whole briefing of each compound: no --png, --pdf, --url or --building")
-    names = [args.compound] if args.compound else store_mod.compound_names(args.store)
-    if not names:
+    held = store_mod.compound_names(args.store)
+    if not held:
         raise UsageError("no compound in the store: run `python -m sitrep demo` or `python -m sitrep import`")
-    day = args.date or config.local_now().date() - timedelta(days=1)
-    failed = 0
+    if args.district and args.compound:
+        raise UsageError("--district or --compound, not both")
+    if args.district and len(held) < 2:
+        raise UsageError("--district: the store holds one compound, so no district briefing")
+    names = [] if args.district else [args.compound] if args.compound else held
     for name in names:
         if store_mod.find(args.store, name) is None:
             raise UsageError(f"no compound {name!r} in the store")
-        job = schedule.compound_job(args.store, name)
+    # as the schedule does: each compound's, and the district's when the store holds several
+    wanted = [schedule.compound_job(args.store, name) for name in names]
+    if args.district or (not args.compound and len(held) > 1):
+        wanted.append(schedule.district_job(args.store))
+    day = args.date or config.local_now().date() - timedelta(days=1)
+    failed = 0
+    for job in wanted:
+        name = job.compound or job.key
         meta = schedule.make(args.store, job, day, out=args.out, who=f"cli:{getpass.getuser()}",
                              chromium=args.chromium)
         where = schedule.folder(args.out, job, day)
@@ -677,13 +719,20 @@ def cmd_share(args) -> int:
         audit.record("share", who, f"revoke {args.name}")
         print(f"revoked: {args.name}")
         return 0
-    compound = args.compound or _only_compound(args.store)
-    if store_mod.find(args.store, compound) is None:
-        raise UsageError(f"no compound {compound!r} in the store")
+    from sitrep.briefing.schedule import DISTRICT
+
+    if args.district:
+        if len(store_mod.compound_names(args.store)) < 2:
+            raise UsageError("--district: the store holds one compound or none, so no district briefing")
+        compound, cid = DISTRICT, DISTRICT
+    else:
+        compound = args.compound or _only_compound(args.store)
+        if store_mod.find(args.store, compound) is None:
+            raise UsageError(f"no compound {compound!r} in the store")
+        cid = store_mod.compound_id(compound)
     base = (args.base_url or os.environ.get("SITREP_BASE_URL") or "http://localhost:8501").rstrip("/")
     if not base.startswith(("http://", "https://")):
         raise UsageError(f"--base-url: an http:// or https:// address, not {base!r}")
-    cid = store_mod.compound_id(compound)
     try:
         token = shares.add(args.name, cid, args.days or config.SHARE_DAYS)
     except ValueError as err:
@@ -738,4 +787,4 @@ def cmd_bench(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "snapshot": cmd_snapshot, "bench": cmd_bench,
             "templates": cmd_templates, "user": cmd_user, "briefing": cmd_briefing,
-            "serve": cmd_serve, "compound": cmd_compound, "store": cmd_store, "share": cmd_share}
+            "serve": cmd_serve, "compound": cmd_compound, "district": cmd_district, "store": cmd_store, "share": cmd_share}

@@ -4,14 +4,19 @@ Settings live in the compound's own snapshot (the `compounds` table), so they ch
 does: a new snapshot of that compound and a new summary, switched in atomically. `python -m
 sitrep compound add|set|list` and the demo call these functions; an import sets the year and
 lockdown from its own options (importer._ensure_compound) and adds an unknown compound with
-defaults. Every check fails closed with a message that says what is wrong (a ValueError).
+defaults. Every check fails closed with a message that says what is wrong (a ValueError). The
+district's two settings (its briefing's time and webhook) live in `<store>/district.json`
+(`python -m sitrep district set|show`), checked by the same `parse`.
 """
 from __future__ import annotations
 
+import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from sitrep.store import _writing, check_name, find
@@ -163,3 +168,62 @@ def change(store, compound: str, clear: tuple[str, ...] = (), **changes) -> dict
         raise ValueError("nothing to change: give a setting (compound set --help)")
     return _write(store, compound, changes, clear)
 
+
+
+# -- the district's settings ---------------------------------------------------------------------
+# The district is no compound and has no snapshot: its few settings (when its daily briefing is
+# made, where it is posted) live in <store>/district.json, written whole and switched in with
+# os.replace, parsed by the same `parse` as a compound's (one definition of a valid value).
+
+DISTRICT_FILE = "district.json"
+DISTRICT_SETTINGS = ("briefing_time", "briefing_webhook")
+DISTRICT_MAX_BYTES = 8192     # two short values: anything larger is not ours
+
+
+def district_path(store=None) -> Path:
+    from sitrep.store import root
+
+    return root(store) / DISTRICT_FILE
+
+
+def district_settings(store=None) -> dict:
+    """The district's settings (every DISTRICT_SETTINGS name, None when unset); ValueError when
+    the file is not one we wrote (too large, not a JSON object, an unknown name, a bad value)."""
+    path = district_path(store)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(DISTRICT_MAX_BYTES + 1)
+    except FileNotFoundError:
+        return dict.fromkeys(DISTRICT_SETTINGS)
+    if len(raw) > DISTRICT_MAX_BYTES:
+        raise ValueError(f"{path}: larger than {DISTRICT_MAX_BYTES} bytes")
+    try:
+        found = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        raise ValueError(f"{path}: not JSON") from None
+    if not isinstance(found, dict):
+        raise ValueError(f"{path}: not a JSON object")
+    unknown = [n for n in found if n not in DISTRICT_SETTINGS]
+    if unknown:
+        raise ValueError(f"{path}: no district setting {', '.join(map(repr, unknown))} "
+                         f"(settings: {', '.join(DISTRICT_SETTINGS)})")
+    return {name: None if found.get(name) is None else parse(name, found[name])
+            for name in DISTRICT_SETTINGS}
+
+
+def change_district(store=None, clear: tuple[str, ...] = (), **changes) -> dict:
+    """Change the district's settings (`clear`: back to empty); its settings after it."""
+    unknown = [n for n in (*changes, *clear) if n not in DISTRICT_SETTINGS]
+    if unknown:
+        raise ValueError(f"no district setting {', '.join(map(repr, unknown))} (settings: {', '.join(DISTRICT_SETTINGS)})")
+    if not changes and not clear:
+        raise ValueError("nothing to change: give a setting (district set --help)")
+    parsed = {name: parse(name, value) for name, value in changes.items()}
+    values = {**district_settings(store), **parsed, **dict.fromkeys(clear)}
+    path = district_path(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps({k: v for k, v in values.items() if v is not None},
+                                  ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(partial, path)
+    return values
