@@ -56,6 +56,22 @@ def test_the_briefing_time_and_webhook_are_checked_settings():
             settings.parse("briefing_webhook", bad)
 
 
+def test_share_links_kept_are_bounded_revoked_ones_included(tmp_path, monkeypatch):
+    """config.MAX_SHARES links at most (3 here): the fourth is refused until one is removed by
+    being replaced (a revoked name's new link takes its row, so the count stays 3)."""
+    monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setattr(config, "MAX_SHARES", 3)
+    for name in ("a", "b", "c"):
+        shares.add(name, "d8acd87d6f58ffa3")
+    with pytest.raises(ValueError, match="3 links are kept already"):
+        shares.add("d", "d8acd87d6f58ffa3")
+    assert shares.revoke("a")
+    with pytest.raises(ValueError, match="3 links are kept already"):   # a revoked link still counts
+        shares.add("d", "d8acd87d6f58ffa3")
+    shares.add("a", "d8acd87d6f58ffa3")                                  # 3 rows: a (new), b, c
+    assert sorted(s.name for s in shares.listing()) == ["a", "b", "c"]
+
+
 def test_share_tokens_expire_are_revoked_and_are_kept_hashed(tmp_path, monkeypatch):
     monkeypatch.setenv("SITREP_USERS", str(tmp_path / "users.toml"))
     clock = tmp_path / "clock"

@@ -122,6 +122,10 @@ def test_only_schema_tables_reach_sql_text():
     for hostile in ("deliveries; drop table cases", "x", "deliveries--"):
         with pytest.raises(ValueError):
             store.sql_table(hostile)
+    assert store.sql_columns("households", ["building", "room"]) == '"building", "room"'
+    for hostile in (['room" from households; --'], ["nope"], ["address"]):   # address: not a households column
+        with pytest.raises(ValueError):
+            store.sql_columns("households", hostile)
 
 
 def test_a_snapshot_from_an_older_version_is_brought_up_to_the_schema(tmp_path):

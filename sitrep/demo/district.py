@@ -223,9 +223,7 @@ def mark(store, compound: str, values: dict, *, backdate_days: int = 0) -> None:
 
     parsed = {name: settings.parse(name, value) for name, value in values.items()}
     with _writing(store, compound, commit=True) as con:
-        for name, value in parsed.items():
-            con.execute(f"update compounds set {name} = $v where compound = $c",  # name: SETTINGS
-                        {"c": compound, "v": value})
+        settings.write(con, compound, parsed)
         if backdate_days:
             con.execute("update import_history set imported_at = imported_at - to_days($d::integer)"
                         " where compound = $c and imported_at > $recent",

@@ -35,7 +35,7 @@ from sitrep.ingest.rules import (
     row_hash,
     volunteer_column,
 )
-from sitrep.store import new_snapshot, sql_table
+from sitrep.store import new_snapshot, sql_columns, sql_table
 
 log = logging.getLogger("sitrep")
 
@@ -317,9 +317,10 @@ class Importer:
         if pending is not None:
             return pending
         fields = rules.state_fields
-        names = ", ".join(f'"{f}"' for f in fields)  # from the rules
+        table = rules.kind.name
         found = self.con.execute(
-            f'select {names} from {sql_table(rules.kind.name)} where compound = $compound and "{rules.record_id}" = $id',
+            f"select {sql_columns(table, fields)} from {sql_table(table)}"
+            f" where compound = $compound and {sql_columns(table, [rules.record_id])} = $id",
             {"compound": self.compound, "id": record_id}).fetchall()  # (all: no result left open)
         return dict(zip(fields, found[0], strict=True)) if found else {}
 
@@ -337,14 +338,14 @@ class Importer:
                    " and name not in (select volunteer_id from volunteers where compound = $compound)"
                    " group by name having count(*) = 1")
         for table, column in tables.items():
-            table = sql_table(table)  # the column is the contract's
+            column, table = sql_columns(table, [column]), sql_table(table)
             self.con.execute(
                 f"update {table} set volunteer_id = found.volunteer_id from ({answers}) as found"
-                f' where {table}.compound = $compound and {table}."{column}" = found.typed'
+                f" where {table}.compound = $compound and {table}.{column} = found.typed"
                 f" and {table}.volunteer_id is distinct from found.volunteer_id{only}", params)
             self.con.execute(
                 f"update {table} set volunteer_id = null where compound = $compound and volunteer_id is not null"
-                f' and "{column}" not in (select typed from ({answers})){only}', params)
+                f" and {column} not in (select typed from ({answers})){only}", params)
 
     def reject(self, result: SheetResult, rejection: dict) -> None:
         result.rejected += 1
@@ -388,7 +389,7 @@ class Importer:
 
     def _register_hashes(self, kind: Kind) -> dict[tuple, str]:
         """A register's current rows: key -> row_hash."""
-        keys = ", ".join(f'"{k}"' for k in kind.update_key)  # names from the contract
+        keys = sql_columns(kind.name, kind.update_key)
         rows = self.con.execute(f"select {keys}, row_hash from {sql_table(kind.name)} where compound = $compound",
                                 {"compound": self.compound}).fetchall()
         return {tuple(row[:-1]): row[-1] for row in rows}
@@ -410,7 +411,8 @@ class Importer:
         col = rules.record_id
         if col is None:
             return None
-        rows = self.con.execute(f'select "{col}" from {sql_table(rules.kind.name)} where compound = $compound',
+        rows = self.con.execute(f"select {sql_columns(rules.kind.name, [col])} from {sql_table(rules.kind.name)}"
+                                " where compound = $compound",
                                 {"compound": self.compound}).fetchall()
         return {r[0] for r in rows}
 

@@ -67,6 +67,16 @@ def sql_table(name: str) -> str:
     return name
 
 
+def sql_columns(table: str, names) -> str:
+    """Columns of a schema table as quoted identifiers for SQL text ("a", "b"); ValueError for a
+    name the table does not have (identifiers cannot be $named parameters)."""
+    have = schema_columns()
+    unknown = [n for n in names if (sql_table(table), n) not in have]
+    if unknown:
+        raise ValueError(f"not columns of {table}: {unknown!r}")
+    return ", ".join(f'"{n}"' for n in names)
+
+
 # -- where things are --------------------------------------------------------------------------
 
 def root(store: str | os.PathLike | None = None) -> Path:

@@ -139,10 +139,17 @@ def _write(store, compound: str, changes: dict, clear: tuple[str, ...] = ()) -> 
     with _writing(store, compound, commit=True) as con:
         values = {**settings(con, compound), **parsed, **dict.fromkeys(clear)}
         check_together(values)
-        for name in (*parsed, *clear):
-            con.execute(f"update compounds set {name} = $v where compound = $c",  # name: SETTINGS
-                        {"c": compound, "v": values[name]})
+        write(con, compound, {name: values[name] for name in (*parsed, *clear)})
     return values
+
+
+def write(con, compound: str, values: dict) -> None:
+    """Put these settings (parsed values) into a compound's row, inside a writer's snapshot
+    (store._writing). The one place a setting's name reaches SQL: only names of SETTINGS."""
+    for name, value in values.items():
+        if name not in SETTINGS:
+            raise ValueError(f"not a compound setting: {name!r}")
+        con.execute(f"update compounds set {name} = $v where compound = $c", {"c": compound, "v": value})
 
 
 def add(store, compound: str, **changes) -> dict:
