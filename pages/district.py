@@ -67,7 +67,8 @@ st.caption(t("district.trends_note", lang, date_from=date_from.isoformat(), date
 if daily.empty:
     ui.empty(lang)
 for group in figures.TRENDS if not daily.empty else ():
-    st.plotly_chart(figures.trend(daily, group, lang), config=charts.CONFIG, key=f"district_trend_{group}")
+    charts.show_trend(figures.trend(daily, group, lang), key=f"district_trend_{group}",
+                      height=figures.TREND_HEIGHT)
 
 # -- the district plan: a marker per placed compound, coloured by state --------------------------
 st.subheader(t("district.plan_title", lang))

@@ -18,17 +18,36 @@ def _daily(n: int) -> pd.DataFrame:
     return pd.DataFrame({"day": pd.date_range("2020-02-01", periods=3), "n": [n, 2, 3]})
 
 
+PLOTLY_TREND = charts.cached(charts.build_trend)     # a kept Plotly figure, as the pages' builders are
+
+
 def test_a_figure_is_kept_per_distinct_input_and_hands_out_the_dict_it_would_build():
-    first = charts.trend(_daily(1), {"n": "数量"}, "近 3 日")
-    again = charts.trend(_daily(1), {"n": "数量"}, "近 3 日")
+    first = PLOTLY_TREND(_daily(1), {"n": "数量"}, "近 3 日")
+    again = PLOTLY_TREND(_daily(1), {"n": "数量"}, "近 3 日")
     assert again is first                                            # the same numbers: the kept figure
     fresh = charts.build_trend(_daily(1), {"n": "数量"}, "近 3 日")   # built anew, never kept
     assert pio.to_json(first) == pio.to_json(fresh)                  # what st.plotly_chart sends
     assert list(first.data[0].y) == [1, 2, 3]
-    other = charts.trend(_daily(9), {"n": "数量"}, "近 3 日")          # one number differs: another figure
+    other = PLOTLY_TREND(_daily(9), {"n": "数量"}, "近 3 日")          # one number differs: another figure
     assert other is not first and list(other.data[0].y) == [9, 2, 3]
-    english = charts.trend(_daily(1), {"n": "count"}, "last 3 days")  # another language: another figure
+    english = PLOTLY_TREND(_daily(1), {"n": "count"}, "last 3 days")  # another language: another figure
     assert english.to_dict()["data"][0]["name"] == "count"
+
+
+def test_a_trend_option_is_kept_per_distinct_input_and_holds_every_day_and_value():
+    first = charts.trend(_daily(1), {"n": "数量"}, "近 3 日")
+    assert charts.trend(_daily(1), {"n": "数量"}, "近 3 日") is first
+    assert first == charts.build_echarts_trend(_daily(1), {"n": "数量"}, "近 3 日")
+    assert first["series"][0]["data"] == [["2020-02-01", 1], ["2020-02-02", 2], ["2020-02-03", 3]]
+    assert first["series"][0]["name"] == "数量" and first["title"]["text"] == "近 3 日"
+    # half a day of room at each end of the time axis: 2020-02-01 00:00 UTC is 1580515200000 ms
+    assert first["xAxis"]["min"] == 1580515200000 - 43_200_000
+    assert first["xAxis"]["max"] == 1580515200000 + 2 * 86_400_000 + 43_200_000
+    other = charts.trend(_daily(9), {"n": "数量"}, "近 3 日")
+    assert other is not first and other["series"][0]["data"][0] == ["2020-02-01", 9]
+    gap = _daily(1).astype({"n": "float"})
+    gap.loc[1, "n"] = float("nan")                                   # a day without a number: a gap
+    assert charts.build_echarts_trend(gap, {"n": "x"}, "t")["series"][0]["data"][1] == ["2020-02-02", None]
 
 
 def test_frames_differing_in_one_row_of_many_never_share_a_key():

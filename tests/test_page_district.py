@@ -28,7 +28,6 @@ from sitrep.store import summary
 from sitrep.store.queries import run
 
 from .conftest import FIXTURE_COMPOUND, TINY_COMPOUND, app, metrics, open_demo
-from .test_page_outputs import _plain  # Plotly's typed arrays, decoded
 
 DEMO = "福星城"
 ALL = [DEMO, FIXTURE_COMPOUND, TINY_COMPOUND]
@@ -137,9 +136,9 @@ def test_the_district_page_shows_every_compound_needs_first(district_env):
     assert [link.proto.label for link in links] == [FIXTURE_COMPOUND, DEMO, "小区甲（模拟数据）"]
     assert links[1].proto.query_string == "compound=%E7%A6%8F%E6%98%9F%E5%9F%8E&as_of=2020-02-10"
     # the trends: sealed households summed over 02-01..02-10; 02-06 is 270 + 7 + 0
-    sealed = next(trace for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
-                  if trace["name"] == "封控住户")
-    by_day = dict(zip([str(x)[:10] for x in _plain(sealed["x"])], _plain(sealed["y"]), strict=True))
+    sealed = next(series for series in json.loads(at.get("echarts_chart")[0].proto.spec)["series"]
+                  if series["name"] == "封控住户")
+    by_day = dict(sealed["data"])
     assert len(by_day) == 10 and by_day["2020-02-06"] == 277 and by_day["2020-02-10"] == 270
     # the plan: two placed by lat/lon, one on the grid; no basemap style anywhere
     decks = [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]

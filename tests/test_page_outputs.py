@@ -66,6 +66,38 @@ def _echarts(spec: str) -> list:
         for s in option.get("series", [])]
 
 
+_MIDNIGHT = ("", "T00:00:00", "T00:00:00.000000")
+
+
+def _day(x):
+    """A day's timestamp as its date ('2020-02-10T00:00:00.000000' → '2020-02-10'); anything
+    else (a time of day, a category) unchanged."""
+    if isinstance(x, str) and len(x) >= 10 and x[4:5] == "-" and x[7:8] == "-" and x[10:] in _MIDNIGHT:
+        return x[:10]
+    return x
+
+
+def neutral(chart: dict):
+    """A daily trend's numbers whatever draws it: each series as its kind (bar or line), name,
+    days and values. The overview's and the district's trends moved from Plotly (recorded) to
+    ECharts (issue 13: Plotly's bundle is most of a new tab's time); their numbers are compared
+    as strictly as before — every day and every value of every series. Anything else (a
+    heatmap, hover text, bases, an ECharts category axis) is compared as recorded."""
+    if "plotly" in chart:
+        out = []
+        for trace in chart["plotly"]:
+            if set(trace) <= {"type", "name", "x", "y"} and trace.get("type") in ("bar", "scatter"):
+                out.append({"kind": "line" if trace["type"] == "scatter" else "bar", "name": trace.get("name"),
+                            "x": [_day(x) for x in trace.get("x", [])], "y": trace.get("y")})
+            else:
+                out.append(trace)
+        return out
+    if "echarts" in chart and chart["echarts"] and chart["echarts"][0].get("x") is None:   # a time axis
+        return [{"kind": s["type"], "name": s["name"], "x": [_day(p[0]) for p in s["data"]],
+                 "y": [p[1] for p in s["data"]]} for s in chart["echarts"][1:]]
+    return chart
+
+
 def _deck(spec: str) -> list:
     deck = json.loads(spec)
     return [_plain(layer.get("data")) for layer in deck.get("layers", [])]
@@ -121,5 +153,7 @@ def test_every_page_shows_the_recorded_numbers(demo_env, record, view):
         return
     want = record[view]
     for page in PAGE_NAMES:
-        for part in ("metrics", "tables", "markdown", "charts"):
+        for part in ("metrics", "tables", "markdown"):
             assert got[page][part] == want[page][part], f"{view} · {page} · {part} changed"
+        assert ([neutral(c) for c in got[page]["charts"]] == [neutral(c) for c in want[page]["charts"]]), \
+            f"{view} · {page} · charts changed"

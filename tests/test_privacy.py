@@ -34,6 +34,7 @@ def texts(at) -> tuple[str, set[str]]:
         parts += [e.value for e in at.get(kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [chart.proto.spec for chart in at.get("plotly_chart")]
+    parts += [chart.proto.spec for chart in at.get("echarts_chart")]
     for frame in at.dataframe:
         value = frame.value
         parts.append(" ".join(map(str, value.columns)))

@@ -1,4 +1,16 @@
-"""Small Plotly figures shared by pages. Titles and labels come from the caller (catalogs)."""
+"""Small figures shared by pages: the compact daily trend (ECharts, `trend`) and the kept-figure
+cache every page's Plotly figures go through (`cached`). Titles and labels come from the caller
+(catalogs), colours from colors.py.
+
+Why the daily trends are ECharts (`st.echarts_chart`, bundled with Streamlit) and the pages'
+analysis charts Plotly: a new browser tab spends about 2 s of its main thread loading
+Streamlit's Plotly bundle (4.7 MB of JavaScript) before the first Plotly chart paints, and
+0.2–0.5 s more per further Plotly chart; ECharts paints the same small trend in a few
+milliseconds (BENCHMARKS.md, "The browser's floor"). A page made only of cards and trends —
+the overview, the district page, the briefing — draws no Plotly chart, so it settles within the
+time of a plain page with one chart. The analysis pages keep Plotly where its hover, heatmaps
+and timelines are the point.
+"""
 from __future__ import annotations
 
 import functools
@@ -82,4 +94,63 @@ def build_trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: s
     return fig
 
 
-trend = cached(build_trend)
+FONT = "Noto Sans CJK SC, Source Sans Pro, sans-serif"
+AXIS_COLOR = "#808495"
+GRID_COLOR = "#e6e9ef"
+DAY_MS = 86_400_000
+
+
+def build_echarts_trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "bar",
+                        height: int = 170) -> dict:
+    """A compact daily trend as an ECharts option: `series` maps a column to its label in the
+    active language, every series drawn as `kind` (bar or line) over the frame's `day` on a time
+    axis (ticks as month-day, at most one a day). Numbers are sent as they are; the tooltip
+    lists every series of the day under the pointer."""
+    days = [pd.Timestamp(day).strftime("%Y-%m-%d") for day in frame["day"]]
+    drawn = []
+    for column, label in series.items():
+        color = SERIES.get(column)
+        values = [None if v != v else (v.item() if hasattr(v, "item") else v) for v in frame[column]]
+        points = [[day, value] for day, value in zip(days, values, strict=True)]
+        style = {"itemStyle": {"color": color}} if color else {}
+        if kind == "bar":
+            drawn.append({"type": "bar", "name": label, "data": points,
+                          "barMaxWidth": 14, **style})
+        else:
+            drawn.append({"type": "line", "name": label, "data": points,
+                          "symbol": "circle", "symbolSize": 5,
+                          "lineStyle": {"width": 2, **({"color": color} if color else {})}, **style})
+    axis_label = {"color": AXIS_COLOR, "fontSize": 11, "fontFamily": FONT}
+    legend = len(series) > 1
+    # half a day of room at each end: the first and last bars drawn whole, the last label unclipped
+    ends = {}
+    if days:
+        ends = {"min": int(pd.Timestamp(days[0]).timestamp() * 1000) - DAY_MS // 2,
+                "max": int(pd.Timestamp(days[-1]).timestamp() * 1000) + DAY_MS // 2}
+    return {
+        "animation": False,
+        "textStyle": {"fontFamily": FONT},
+        "title": {"text": title, "left": 0, "top": 0,
+                  "textStyle": {"fontSize": 13, "fontWeight": "normal", "color": "#31333f",
+                                "fontFamily": FONT}},
+        "legend": {"show": legend, "right": 0, "top": 0, "itemGap": 12, "itemWidth": 12,
+                   "itemHeight": 8, "textStyle": {"fontSize": 11, "color": "#31333f", "fontFamily": FONT}},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow" if kind == "bar" else "line"}},
+        "grid": {"left": 4, "right": 10, "top": 44 if legend else 30, "bottom": 4, "containLabel": True},
+        "xAxis": {"type": "time", "minInterval": DAY_MS, "splitNumber": 7, **ends,
+                  "axisLabel": {**axis_label, "formatter": "{MM}-{dd}", "hideOverlap": True},
+                  "axisTick": {"show": False}, "axisLine": {"lineStyle": {"color": GRID_COLOR}},
+                  "splitLine": {"show": False}},
+        # whole-number ticks where the numbers are counts; no axis below zero
+        "yAxis": {"type": "value", "min": 0, "minInterval": 1, "splitNumber": 3, "axisLabel": axis_label,
+                  "splitLine": {"lineStyle": {"color": GRID_COLOR}}},
+        "series": drawn,
+    }
+
+
+trend = cached(build_echarts_trend)   # kept like the figures: st.echarts_chart only reads it
+
+
+def show_trend(option: dict, *, key: str, height: int = 170) -> None:
+    """Draw a trend made by `trend` (SVG: crisp in a screenshot, no canvas to blur)."""
+    st.echarts_chart(option, height=height, renderer="svg", key=key, width="stretch")

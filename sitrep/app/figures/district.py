@@ -7,7 +7,6 @@ import math
 import re
 
 import pandas as pd
-import plotly.graph_objects as go
 import pydeck as pdk
 
 from sitrep.app.figures import charts
@@ -15,7 +14,6 @@ from sitrep.app.figures.colors import DISTRICT_STATE
 from sitrep.app.figures.seals import rgb
 from sitrep.i18n import t
 
-DAY_MS = 86_400_000
 PLAN_FIT_PX = 300            # the plan's first view fits the compounds into a phone's width
 KM_PER_DEGREE = 111.32       # along a meridian, and along the equator (a parallel: × cos(lat))
 # (column, group) of each trend: one figure per group, the columns keep overview_daily's names
@@ -28,14 +26,15 @@ TRENDS = {
 }
 
 
-def trend(daily: pd.DataFrame, group: str, lang: str) -> go.Figure:
-    """The compounds' figures summed per day (district_days_total.sql) for one group."""
+TREND_HEIGHT = 210
+
+
+def trend(daily: pd.DataFrame, group: str, lang: str) -> dict:
+    """The compounds' figures summed per day (district_days_total.sql) for one group (an
+    ECharts option, charts.trend: its time axis spaces the ticks itself on a long range)."""
     series, kind = TRENDS[group]
-    fig = charts.trend(daily, {c: t(k, lang) for c, k in series.items()},
-                       t(f"district.trend.{group}", lang), kind, height=210)
-    if len(daily) > 21:       # a tick a week on a long range: two-day ticks crowd a phone
-        fig.update_xaxes(dtick=7 * DAY_MS)
-    return fig
+    return charts.trend(daily, {c: t(k, lang) for c, k in series.items()},
+                        t(f"district.trend.{group}", lang), kind, height=TREND_HEIGHT)
 
 
 def _grid_xy(cell: str) -> tuple[float, float]:
