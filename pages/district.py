@@ -67,7 +67,7 @@ st.caption(t("district.trends_note", lang, date_from=date_from.isoformat(), date
 if daily.empty:
     ui.empty(lang)
 for group in figures.TRENDS if not daily.empty else ():
-    charts.show_trend(figures.trend(daily, group, lang), key=f"district_trend_{group}",
+    charts.show(figures.trend(daily, group, lang), key=f"district_trend_{group}",
                       height=figures.TREND_HEIGHT)
 
 # -- the district plan: a marker per placed compound, coloured by state --------------------------

@@ -89,11 +89,11 @@ with st.container(border=True):
             "p90_hours": t("medicine.col.p90_hours", lang),
             "met": t("medicine.col.met", lang),
             "met_pct": t("medicine.col.met_pct", lang)})
-        st.plotly_chart(
+        st.caption(t("medicine.met_title", lang))
+        charts.show(
             figures.met_share(by_day, {code: urgency_label(code) for code in ("urgent", "normal")},
-                              t("medicine.met_title", lang), t("medicine.met_axis", lang),
                               (f.date_from, f.date_to)),
-            config=charts.CONFIG, key="medicine_met_share")
+            key="medicine_met_share", height=figures.MET_HEIGHT)
 
 # -- the daily flow ------------------------------------------------------------------------
 with st.container(border=True):
@@ -103,10 +103,11 @@ with st.container(border=True):
         ui.empty(lang)
     else:
         series = ("requested", "delivered", "unfinished", "overdue")
-        st.plotly_chart(
+        st.caption(t("medicine.flow_title", lang))
+        charts.show(
             figures.daily_flow(flow, {s: t(f"medicine.series.{s}", lang) for s in series},
-                               t("medicine.flow_title", lang), (f.date_from, f.date_to)),
-            config=charts.CONFIG, key="medicine_daily_flow")
+                               (f.date_from, f.date_to)),
+            key="medicine_daily_flow", height=figures.FLOW_HEIGHT)
 
 # -- by building and by condition, at 24:00 --------------------------------------------------
 COUNTS = ("requests", "unfinished", "overdue", "delivered", "median_hours")

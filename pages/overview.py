@@ -30,7 +30,7 @@ for group in cards.OVERVIEW:
         st.subheader(cards.heading(group, lang))
         with cards.row():   # a wrapping row: four cards across a laptop, two across a phone
             cards.changes(group.cards, daily, lang, help="overview.delta_help")
-        charts.show_trend(
+        charts.show(
             charts.trend(daily, {c: t(k, lang) for c, k in group.trend.items()},
                          t("overview.trend_title", lang, days=config.TREND_DAYS), group.trend_kind),
             key=f"overview_trend_{group.heading}")

@@ -328,10 +328,12 @@ def test_page_shows_the_tibial_necrosis_request(demo_env, demo_con):
     assert times.loc["一般（目标 24 小时）", "已送达"] == 0
     conditions = table(at, "病种")
     assert conditions["病种"].tolist() == ["胫骨坏死"]
-    met, flow = (json.loads(chart.proto.spec)["data"] for chart in at.get("plotly_chart"))
-    assert [(trace["name"], values(trace["y"])) for trace in met] == [("紧急（目标 2 小时）", [100.0])]
-    assert [(trace["name"], values(trace["y"])) for trace in flow] == [
-        ("新增", [1]), ("送达", [1]), ("日终未完成", [0]), ("日终超时", [0])]
+    met, flow = (json.loads(chart.proto.spec)["series"] for chart in at.get("echarts_chart"))
+    # [day, share %, delivered, met]: the urgent request met its 2 hours, 1 of 1
+    assert [(s["name"], s["data"]) for s in met] == [("紧急（目标 2 小时）", [["2020-02-09", 100.0, 1, 1]])]
+    assert [(s["name"], s["type"], s["data"]) for s in flow] == [
+        ("新增", "bar", [["2020-02-09", 1]]), ("送达", "bar", [["2020-02-09", 1]]),
+        ("日终未完成", "line", [["2020-02-09", 0]]), ("日终超时", "line", [["2020-02-09", 0]])]
     # the day before: nothing there yet, so no table by condition
     at.date_input(key="as_of").set_value(date(2020, 2, 8)).run()
     got = metrics(at)
@@ -388,4 +390,4 @@ def test_page_with_nothing_to_show(fixture_env):
     assert all(v == "0" for v in metrics(at).values())
     infos = [i.value for i in at.info]
     assert infos.count(t("empty.no_rows")) == 4      # times, daily flow, by building, by condition
-    assert not at.get("plotly_chart") and not at.dataframe
+    assert not at.get("echarts_chart") and not at.get("plotly_chart") and not at.dataframe

@@ -79,22 +79,26 @@ def _day(x):
 
 def neutral(chart: dict):
     """A daily trend's numbers whatever draws it: each series as its kind (bar or line), name,
-    days and values. The overview's and the district's trends moved from Plotly (recorded) to
-    ECharts (issue 13: Plotly's bundle is most of a new tab's time); their numbers are compared
-    as strictly as before — every day and every value of every series. Anything else (a
+    days and values. The overview's, the district's and the medicine page's daily charts moved from
+    Plotly (recorded) to ECharts (issue 13: Plotly's bundle is most of a new tab's time); their numbers are compared
+    as strictly as before — every day and every value of every series, and the numbers a hover
+    shows (Plotly's customdata, the extra values of an ECharts point). Anything else (a
     heatmap, hover text, bases, an ECharts category axis) is compared as recorded."""
     if "plotly" in chart:
         out = []
         for trace in chart["plotly"]:
-            if set(trace) <= {"type", "name", "x", "y"} and trace.get("type") in ("bar", "scatter"):
+            if set(trace) <= {"type", "name", "x", "y", "customdata"} and trace.get("type") in ("bar", "scatter"):
                 out.append({"kind": "line" if trace["type"] == "scatter" else "bar", "name": trace.get("name"),
-                            "x": [_day(x) for x in trace.get("x", [])], "y": trace.get("y")})
+                            "x": [_day(x) for x in trace.get("x", [])], "y": trace.get("y"),
+                            **({"extra": trace["customdata"]} if "customdata" in trace else {})})
             else:
                 out.append(trace)
         return out
     if "echarts" in chart and chart["echarts"] and chart["echarts"][0].get("x") is None:   # a time axis
         return [{"kind": s["type"], "name": s["name"], "x": [_day(p[0]) for p in s["data"]],
-                 "y": [p[1] for p in s["data"]]} for s in chart["echarts"][1:]]
+                 "y": [p[1] for p in s["data"]],
+                 **({"extra": [p[2:] for p in s["data"]]} if any(len(p) > 2 for p in s["data"]) else {})}
+                for s in chart["echarts"][1:]]
     return chart
 
 

@@ -98,59 +98,93 @@ FONT = "Noto Sans CJK SC, Source Sans Pro, sans-serif"
 AXIS_COLOR = "#808495"
 GRID_COLOR = "#e6e9ef"
 DAY_MS = 86_400_000
+_AXIS_LABEL = {"color": AXIS_COLOR, "fontSize": 11, "fontFamily": FONT}
+
+
+def day_points(frame: pd.DataFrame, column: str, extra: tuple[str, ...] = ()) -> list[list]:
+    """[day, value, *extra] per row of a frame with a `day` column, as ECharts reads a series on a
+    time axis (a missing value is a gap, null)."""
+    def plain(v):
+        return None if v != v else (v.item() if hasattr(v, "item") else v)
+
+    days = [pd.Timestamp(day).strftime("%Y-%m-%d") for day in frame["day"]]
+    columns = [frame[c].tolist() for c in (column, *extra)]
+    return [[day, *(plain(v) for v in values)] for day, *values in zip(days, *columns, strict=True)]
+
+
+def bar(label: str, points: list, color: str | None = None, **more) -> dict:
+    return {"type": "bar", "name": label, "data": points, "barMaxWidth": 14,
+            **({"itemStyle": {"color": color}} if color else {}), **more}
+
+
+def line(label: str, points: list, color: str | None = None, *, dashed: bool = False, **more) -> dict:
+    return {"type": "line", "name": label, "data": points, "symbol": "circle", "symbolSize": 5,
+            "lineStyle": {"width": 2, **({"color": color} if color else {}),
+                          **({"type": "dotted"} if dashed else {})},
+            **({"itemStyle": {"color": color}} if color else {}), **more}
+
+
+def day_axis(first, last) -> dict:
+    """A time axis from the first to the last day, with half a day of room at each end (the
+    first and last bars drawn whole, the last label unclipped); ticks as month-day, at most one
+    a day, spaced to the width."""
+    ends = {}
+    if first is not None and last is not None:
+        ends = {"min": int(pd.Timestamp(first).timestamp() * 1000) - DAY_MS // 2,
+                "max": int(pd.Timestamp(last).timestamp() * 1000) + DAY_MS // 2}
+    return {"type": "time", "minInterval": DAY_MS, "splitNumber": 7, **ends,
+            "axisLabel": {**_AXIS_LABEL, "formatter": "{MM}-{dd}", "hideOverlap": True},
+            "axisTick": {"show": False}, "axisLine": {"lineStyle": {"color": GRID_COLOR}},
+            "splitLine": {"show": False}}
+
+
+def count_axis(**more) -> dict:
+    """A value axis from zero (whole-number ticks: counts); `more` overrides (e.g. a maximum)."""
+    return {"type": "value", "min": 0, "minInterval": 1, "splitNumber": 3, "axisLabel": dict(_AXIS_LABEL),
+            "splitLine": {"lineStyle": {"color": GRID_COLOR}}, **more}
+
+
+def option(title: str | None, series: list[dict], x_axis: dict, y_axis: dict, *, legend: bool,
+           legend_rows: int = 0, pointer: str = "line") -> dict:
+    """A daily chart's ECharts option: a short title top left (None: the page prints a long one
+    above the chart, where it can wrap on a phone), the legend top right, or under the plot with
+    room for `legend_rows` lines (a phone wraps a long legend), a tooltip for the day under the
+    pointer."""
+    legend_place = {"left": 0, "bottom": 0} if legend_rows else {"right": 0, "top": 0}
+    top = (44 if legend and not legend_rows else 30) if title else (28 if legend and not legend_rows else 8)
+    return {
+        "animation": False,
+        "textStyle": {"fontFamily": FONT},
+        "title": {"show": bool(title), "text": title or "", "left": 0, "top": 0,
+                  "textStyle": {"fontSize": 13, "fontWeight": "normal", "color": "#31333f",
+                                "fontFamily": FONT}},
+        "legend": {"show": legend, **legend_place, "itemGap": 12, "itemWidth": 12, "itemHeight": 8,
+                   "textStyle": {"fontSize": 11, "color": "#31333f", "fontFamily": FONT}},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": pointer}},
+        "grid": {"left": 4, "right": 10, "top": top,
+                 "bottom": 4 + 24 * legend_rows if legend else 4, "containLabel": True},
+        "xAxis": x_axis,
+        "yAxis": y_axis,
+        "series": series,
+    }
 
 
 def build_echarts_trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "bar",
                         height: int = 170) -> dict:
     """A compact daily trend as an ECharts option: `series` maps a column to its label in the
     active language, every series drawn as `kind` (bar or line) over the frame's `day` on a time
-    axis (ticks as month-day, at most one a day). Numbers are sent as they are; the tooltip
-    lists every series of the day under the pointer."""
-    days = [pd.Timestamp(day).strftime("%Y-%m-%d") for day in frame["day"]]
-    drawn = []
-    for column, label in series.items():
-        color = SERIES.get(column)
-        values = [None if v != v else (v.item() if hasattr(v, "item") else v) for v in frame[column]]
-        points = [[day, value] for day, value in zip(days, values, strict=True)]
-        style = {"itemStyle": {"color": color}} if color else {}
-        if kind == "bar":
-            drawn.append({"type": "bar", "name": label, "data": points,
-                          "barMaxWidth": 14, **style})
-        else:
-            drawn.append({"type": "line", "name": label, "data": points,
-                          "symbol": "circle", "symbolSize": 5,
-                          "lineStyle": {"width": 2, **({"color": color} if color else {})}, **style})
-    axis_label = {"color": AXIS_COLOR, "fontSize": 11, "fontFamily": FONT}
-    legend = len(series) > 1
-    # half a day of room at each end: the first and last bars drawn whole, the last label unclipped
-    ends = {}
-    if days:
-        ends = {"min": int(pd.Timestamp(days[0]).timestamp() * 1000) - DAY_MS // 2,
-                "max": int(pd.Timestamp(days[-1]).timestamp() * 1000) + DAY_MS // 2}
-    return {
-        "animation": False,
-        "textStyle": {"fontFamily": FONT},
-        "title": {"text": title, "left": 0, "top": 0,
-                  "textStyle": {"fontSize": 13, "fontWeight": "normal", "color": "#31333f",
-                                "fontFamily": FONT}},
-        "legend": {"show": legend, "right": 0, "top": 0, "itemGap": 12, "itemWidth": 12,
-                   "itemHeight": 8, "textStyle": {"fontSize": 11, "color": "#31333f", "fontFamily": FONT}},
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow" if kind == "bar" else "line"}},
-        "grid": {"left": 4, "right": 10, "top": 44 if legend else 30, "bottom": 4, "containLabel": True},
-        "xAxis": {"type": "time", "minInterval": DAY_MS, "splitNumber": 7, **ends,
-                  "axisLabel": {**axis_label, "formatter": "{MM}-{dd}", "hideOverlap": True},
-                  "axisTick": {"show": False}, "axisLine": {"lineStyle": {"color": GRID_COLOR}},
-                  "splitLine": {"show": False}},
-        # whole-number ticks where the numbers are counts; no axis below zero
-        "yAxis": {"type": "value", "min": 0, "minInterval": 1, "splitNumber": 3, "axisLabel": axis_label,
-                  "splitLine": {"lineStyle": {"color": GRID_COLOR}}},
-        "series": drawn,
-    }
+    axis. Numbers are sent as they are; the tooltip lists every series of the day under the
+    pointer. (`height` is the caller's, for show_trend: part of the key.)"""
+    draw = bar if kind == "bar" else line
+    drawn = [draw(label, day_points(frame, column), SERIES.get(column)) for column, label in series.items()]
+    first, last = (frame["day"].iloc[0], frame["day"].iloc[-1]) if len(frame) else (None, None)
+    return option(title, drawn, day_axis(first, last), count_axis(), legend=len(series) > 1,
+                  pointer="shadow" if kind == "bar" else "line")
 
 
 trend = cached(build_echarts_trend)   # kept like the figures: st.echarts_chart only reads it
 
 
-def show_trend(option: dict, *, key: str, height: int = 170) -> None:
-    """Draw a trend made by `trend` (SVG: crisp in a screenshot, no canvas to blur)."""
-    st.echarts_chart(option, height=height, renderer="svg", key=key, width="stretch")
+def show(spec: dict, *, key: str, height: int = 170) -> None:
+    """Draw an ECharts option made here (SVG: crisp in a screenshot, no canvas to blur)."""
+    st.echarts_chart(spec, height=height, renderer="svg", key=key, width="stretch")

@@ -1,71 +1,49 @@
-"""Figures for the medicine page (药品需求). Titles and labels come from the caller (catalogs);
-colours from sitrep.colors."""
+"""Figures for the medicine page (药品需求): ECharts options (charts.option: daily series on a
+time axis, no Plotly bundle for the page to load). Titles and labels come from the caller
+(catalogs); colours from colors.py."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from sitrep.app.figures.charts import cached
+from sitrep.app.figures import charts
 from sitrep.app.figures.colors import PALETTE, REQUEST_STATUS, SERIES, STATUS
 
-_FONT = {"family": "Noto Sans CJK SC, sans-serif"}
-_DAY = 86400000  # one day in Plotly's milliseconds
+FLOW_HEIGHT = 280
+MET_HEIGHT = 260
 
 
-def _layout(fig: go.Figure, title: str, height: int, days: tuple, **more) -> go.Figure:
-    """`days` = (first, last) day of the x axis: the trend range, the same on every chart.
-    The legend sits under the plot so that on a phone it wraps without covering the title."""
-    first, last = pd.Timestamp(days[0]), pd.Timestamp(days[1])
-    # a tick a day for a short range; Plotly spaces the ticks to the width otherwise
-    ticks = {"dtick": _DAY} if (last - first).days < 10 else {"nticks": 8}
-    fig.update_layout(
-        title={"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
-        height=height, margin={"l": 8, "r": 8, "t": 30, "b": 8}, font=_FONT,
-        legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0, "xanchor": "left",
-                "font": {"size": 11}},
-        xaxis={"tickformat": "%m-%d", "tickangle": 0, **ticks,
-               "range": [first - pd.Timedelta(hours=12), last + pd.Timedelta(hours=12)]},
-        **more,
-    )
-    return fig
+@charts.cached
+def daily_flow(frame: pd.DataFrame, labels: dict[str, str], days: tuple) -> dict:
+    """Requests registered and delivered per day (bars), unfinished and overdue at 24:00 (lines),
+    over `days` = (first, last) day, the trend range (the title is the page's, above it). `labels` maps requested, delivered,
+    unfinished, overdue to their labels."""
+    series = [
+        charts.bar(labels["requested"], charts.day_points(frame, "requested"), PALETTE[3]),
+        charts.bar(labels["delivered"], charts.day_points(frame, "delivered"), REQUEST_STATUS["delivered"]),
+        charts.line(labels["unfinished"], charts.day_points(frame, "unfinished"), SERIES["medicine_open"]),
+        charts.line(labels["overdue"], charts.day_points(frame, "overdue"), SERIES["medicine_overdue"],
+                    dashed=True),
+    ]
+    # four legend entries: one line on a laptop, two on a phone
+    return charts.option(None, series, charts.day_axis(*days), charts.count_axis(), legend=True,
+                         legend_rows=2, pointer="shadow")
 
 
-@cached
-def daily_flow(frame: pd.DataFrame, labels: dict[str, str], title: str, days: tuple,
-               height: int = 280) -> go.Figure:
-    """Requests registered and delivered per day (bars), unfinished and overdue at 24:00 (lines).
-    `labels` maps requested, delivered, unfinished, overdue to their labels."""
-    fig = go.Figure()
-    fig.add_bar(x=frame["day"], y=frame["requested"], name=labels["requested"],
-                marker_color=PALETTE[3])
-    fig.add_bar(x=frame["day"], y=frame["delivered"], name=labels["delivered"],
-                marker_color=REQUEST_STATUS["delivered"])
-    fig.add_scatter(x=frame["day"], y=frame["unfinished"], name=labels["unfinished"],
-                    mode="lines+markers", line={"color": SERIES["medicine_open"], "width": 2},
-                    marker={"size": 4})
-    fig.add_scatter(x=frame["day"], y=frame["overdue"], name=labels["overdue"],
-                    mode="lines+markers", line={"color": SERIES["medicine_overdue"], "width": 2,
-                                                "dash": "dot"}, marker={"size": 4})
-    # counts: whole-number ticks, also when a building has only a few requests
-    small = frame[["requested", "delivered", "unfinished"]].to_numpy().max() <= 5
-    return _layout(fig, title, height, days, barmode="group",
-                   yaxis={"rangemode": "tozero", **({"dtick": 1} if small else {"tickformat": ",d"})})
-
-
-@cached
-def met_share(frame: pd.DataFrame, labels: dict[str, str], title: str, axis: str, days: tuple,
-              height: int = 260) -> go.Figure:
-    """Per day delivered, the share of each urgency's deliveries within its target (%).
-    `labels` maps urgency codes to their labels (with the target)."""
-    fig = go.Figure()
+@charts.cached
+def met_share(frame: pd.DataFrame, labels: dict[str, str], days: tuple) -> dict:
+    """Per day delivered, the share of each urgency's deliveries within its target (%, the axis
+    0–100), with the counts behind it in the tooltip. `labels` maps urgency codes to their labels (with the target)."""
+    series = []
     for urgency, label in labels.items():
         rows = frame[frame["urgency"] == urgency]
         if rows.empty:
             continue
-        fig.add_scatter(x=rows["day"], y=rows["met_pct"], name=label, mode="lines+markers",
-                        line={"color": STATUS[urgency], "width": 2}, marker={"size": 5},
-                        customdata=rows[["delivered", "met"]],
-                        hovertemplate="%{x|%m-%d} %{y:.0f}% (%{customdata[1]}/%{customdata[0]})"
-                                      "<extra>" + label + "</extra>")
-    return _layout(fig, title, height, days, showlegend=True,
-                   yaxis={"range": [0, 105], "ticksuffix": "%", "title": {"text": axis}})
+        # [day, share %, delivered, met]: the tooltip reads "02-14 · 100% (1/1)"
+        series.append(charts.line(label, charts.day_points(rows, "met_pct", ("delivered", "met")),
+                                  STATUS[urgency],
+                                  tooltip={"formatter": "{a}<br/>{@[0]} · {@[1]}% ({@[3]}/{@[2]})"}))
+    y_axis = charts.count_axis(max=100, interval=25,
+                               axisLabel={**charts.count_axis()["axisLabel"], "formatter": "{value}%"})
+    spec = charts.option(None, series, charts.day_axis(*days), y_axis, legend=True, legend_rows=1)
+    spec["tooltip"] = {"trigger": "item"}
+    return spec
