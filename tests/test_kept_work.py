@@ -60,6 +60,8 @@ def test_a_snapshot_lends_one_cursor_at_a_time_with_every_rule_made_once_per_pro
     before = (tmp_path / "one.duckdb").read_bytes()
     one, two = ui._Snapshot(str(tmp_path / "one.duckdb")), ui._Snapshot(str(tmp_path / "two.duckdb"))
     assert one.reader is two.reader is queries.reader()   # one instance: the rules made once per process
+    limit = one.reader.instance.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert limit.endswith("MiB") and float(limit.split()[0]) <= 512      # bounded (config.READ_DUCKDB_MEMORY)
     with one.cursor() as first:
         # the same macros read each cursor's own snapshot: 1 household in one, 2 in two
         assert queries.run(first, "buildings", compound="x").values.tolist() == [["B1", 3, 1]]

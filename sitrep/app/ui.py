@@ -65,10 +65,11 @@ def _release(reader, catalog: str, idle: list) -> None:
         log.debug("detaching %s failed", catalog, exc_info=True)
 
 
-@st.cache_resource(max_entries=16)
+@st.cache_resource(ttl=config.CACHE_TTL_S, max_entries=16)
 def _connection(snapshot: str) -> _Snapshot:
     # Keyed by the snapshot's path: a new import is a new path, picked up on the next rerun;
     # a compound's file holds that compound alone, so its pages cost what a one-compound store's do.
+    # At most 16 attached, each detached 10 minutes after it was attached (attaching again: ~1 ms).
     return _Snapshot(snapshot)
 
 

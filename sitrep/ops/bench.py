@@ -370,6 +370,81 @@ def server_memory(store_dir=None) -> dict:
     return out
 
 
+def _vm_rss_mb(pid: int) -> float:
+    """The resident set of a running process now (VmRSS), in MB."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def filter_combinations(store_dir, days: int) -> list[dict[str, list[str]]]:
+    """URL filters that each miss every cache: `days` as-of dates spread over the first compound's
+    plausible dates, each with the ten days before it as the trend range, × three building
+    scopes (all, one, two) × both languages. The query parameters the filters bind (filters.py)."""
+    from datetime import timedelta
+
+    from sitrep.app.filters import LANG_NAMES
+    from sitrep.config import local_now
+    from sitrep.ingest.contract import window_params
+    from sitrep.store import queries
+
+    compound = store.compound_names(store_dir)[0]
+    con = store.connect_readonly(store.current_path(store_dir, compound))
+    try:
+        spans = queries.run(con, "compounds", **window_params(local_now().date()))
+        span = spans.set_index("compound").loc[compound]
+        buildings = queries.run(con, "buildings", compound=compound)["building"].tolist()
+    finally:
+        con.close()
+    first, last = span["first_on"].date(), span["last_on"].date()
+    step = max((last - first).days // max(days, 1), 1)
+    dates = [min(first + timedelta(days=10 + i * step), last) for i in range(days)]
+    scopes = [[], buildings[:1], buildings[1:3]]
+    return [{"as_of": [d.isoformat()], "range": [(d - timedelta(days=9)).isoformat(), d.isoformat()],
+             "building": scope, "lang": [name]}
+            for d in dates for scope in scopes for name in LANG_NAMES.values()]
+
+
+def cache_memory(store_dir=None, days: int = 4) -> dict:
+    """The dashboard server's resident memory while one tab walks every page through many distinct
+    filter combinations (filter_combinations: as-of dates × building scopes × languages), each a
+    miss in the query, table and figure caches: what the caches' bounds (entries and ttl, in
+    ui.py and figures/charts.py) let them hold. VmRSS after each as-of date's pages, and the
+    peak (VmHWM), against the server's limit (1 GB, BENCHMARKS.md)."""
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import sync_playwright
+
+    from sitrep.access import sessions
+    from sitrep.briefing import export
+
+    combos = filter_combinations(store_dir, days)
+    per_date = len(combos) // max(days, 1)
+    out = {"combinations": len(combos), "pages": len(PAGES), "rss_mb": []}
+    started = time.perf_counter()
+    with export.Dashboard(store_dir, role="commander") as server, sync_playwright() as pw:
+        url = server.wait()
+        browser = pw.chromium.launch(executable_path=export.find_chromium(None), args=export.BROWSER_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_cookies([{"name": sessions.COOKIE, "value": server.cookie, "url": url}])
+        page = context.new_page()
+        for i, combo in enumerate(combos):
+            for spec in PAGES:
+                page.goto(f"{url}/{spec.name}?{urlencode(combo, doseq=True)}")
+                page.wait_for_selector("h1", timeout=120_000)
+                page.wait_for_function(_SETTLED, timeout=120_000)
+            if (i + 1) % per_date == 0:
+                out["rss_mb"].append(round(_vm_rss_mb(server.proc.pid)))
+        out["peak_mb"] = round(_vm_hwm_mb(server.proc.pid))
+        browser.close()
+    out["seconds"] = round(time.perf_counter() - started)
+    print(f"server RSS over {out['combinations']} filter combinations × {out['pages']} pages, after each "
+          f"as-of date: {', '.join(map(str, out['rss_mb']))} MB; peak {out['peak_mb']} MB ({out['seconds']} s)")
+    return out
+
+
 _SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0"""
 
@@ -636,6 +711,8 @@ def main(args) -> int:
               f"({imp['read_csv_rows_per_s']:,} rows/s); {imp['ratio']}x the floor; "
               f"snapshot switch {imp['switch_s']} s ({imp['snapshot_mb']} MB snapshot); "
               f"re-hashing them for a new row identity (once) {imp['rehash_s']} s")
+    if getattr(args, "cache_memory", 0):
+        report["cache_memory"] = cache_memory(args.store, args.cache_memory)
     if getattr(args, "memory", True):
         print("import peak RSS, a 20 MB file of each format (a process of its own):")
         report["import_memory"] = import_memory()

@@ -108,9 +108,10 @@ class Reader:
     the tables of the cursor's snapshot (tests/test_kept_work.py proves two snapshots apart)."""
 
     def __init__(self):
-        from sitrep import store
+        from sitrep import config, store
 
-        self.instance = duckdb.connect(":memory:")
+        # bounded: the blocks it keeps of every attached snapshot and its queries' work together
+        self.instance = duckdb.connect(":memory:", config={"memory_limit": config.READ_DUCKDB_MEMORY})
         self.lock = threading.Lock()
         self.attached = 0
         setup = self.instance.cursor()
