@@ -122,3 +122,33 @@ def test_the_floor_page_exists_only_for_the_bench(fixture_env, monkeypatch):
     at = app()                                           # bench mode without asking: the dashboard
     at.run()
     assert at.title[0].value != "floor"
+
+
+def test_every_kept_thing_has_a_bound():
+    """Every Streamlit cache of the app keeps a bounded number of entries (max_entries), or takes
+    no argument (one entry); cache_data also has a byte bound for all its entries together."""
+    import ast
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    unbounded, seen = [], 0
+    for path in [root / "dashboard.py", *sorted((root / "pages").glob("*.py")),
+                 *sorted((root / "sitrep").rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                for deco in node.decorator_list:
+                    call = deco if isinstance(deco, ast.Call) else None
+                    target = call.func if call else deco
+                    if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+                        seen += 1
+                        keywords = {k.arg for k in call.keywords} if call else set()
+                        if "max_entries" not in keywords and node.args.args:
+                            unbounded.append(f"{path.name}:{node.name}")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("cache_data", "cache_resource") \
+                    and not any(k.arg == "max_entries" for k in node.keywords) and node.keywords:
+                unbounded.append(f"{path.name}:{node.lineno}")
+    assert seen >= 10 and unbounded == []
+    server = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
+    assert server["maxCacheDataSize"] == "256mb"

@@ -407,6 +407,42 @@ def filter_combinations(store_dir, days: int) -> list[dict[str, list[str]]]:
             for d in dates for scope in scopes for name in LANG_NAMES.values()]
 
 
+def cache_entry_sizes(store_dir=None, days: int = 2) -> dict[str, dict]:
+    """In this process: every page rendered through AppTest for each filter combination, then per
+    Streamlit cache (function name) the bytes it holds (Streamlit's own cache statistics: pickled
+    bytes of cache_data, the objects' deep size of cache_resource) and the statistics' count."""
+    import streamlit as st
+    from streamlit import config as st_config
+    from streamlit.runtime.caching.cache_data_api import get_data_cache_stats_provider
+    from streamlit.runtime.caching.cache_resource_api import get_resource_cache_stats_provider
+    from streamlit.testing.v1 import AppTest
+
+    _as_a_running_server()
+    st_config.set_option("server.enableExpensiveMemoryStats", True)    # kept objects' sizes, not counts
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = str(store.REPO / "dashboard.py")
+    for combo in filter_combinations(store_dir, days):
+        for spec in PAGES:
+            at = AppTest.from_file(app, default_timeout=120)
+            for key, values in combo.items():
+                at.query_params[key] = values
+            at.switch_page(spec.path)
+            at.run()
+    sizes: dict[str, dict] = {}
+    for provider in (get_data_cache_stats_provider(), get_resource_cache_stats_provider()):
+        for stats in provider.get_stats().values():
+            for stat in stats:
+                entry = sizes.setdefault(stat.cache_name, {"entries": 0, "bytes": 0, "largest": 0})
+                entry["entries"] += 1
+                entry["bytes"] += stat.byte_length
+                entry["largest"] = max(entry["largest"], stat.byte_length)
+    for name, entry in sorted(sizes.items(), key=lambda kv: -kv[1]["bytes"]):
+        print(f"  {name:<44} {entry['bytes'] / 1e6:8.2f} MB ({entry['entries']} statistics, "
+              f"largest {entry['largest'] / 1e3:.0f} kB)")
+    return sizes
+
+
 def cache_memory(store_dir=None, days: int = 4) -> dict:
     """The dashboard server's resident memory while one tab walks every page through many distinct
     filter combinations (filter_combinations: as-of dates × building scopes × languages), each a
