@@ -748,6 +748,9 @@ def main(args) -> int:
               f"snapshot switch {imp['switch_s']} s ({imp['snapshot_mb']} MB snapshot); "
               f"re-hashing them for a new row identity (once) {imp['rehash_s']} s")
     if getattr(args, "cache_memory", 0):
+        print(f"what each cache holds after {args.cache_memory} as-of dates × 3 building scopes × 2 languages "
+              "on every page (this process):")
+        report["cache_sizes"] = cache_entry_sizes(args.store, args.cache_memory)
         report["cache_memory"] = cache_memory(args.store, args.cache_memory)
     if getattr(args, "memory", True):
         print("import peak RSS, a 20 MB file of each format (a process of its own):")
