@@ -61,7 +61,7 @@ def test_a_snapshot_lends_one_cursor_at_a_time_with_every_rule_made_once_per_pro
     one, two = ui._Snapshot(str(tmp_path / "one.duckdb")), ui._Snapshot(str(tmp_path / "two.duckdb"))
     assert one.reader is two.reader is queries.reader()   # one instance: the rules made once per process
     limit = one.reader.instance.execute("select current_setting('memory_limit')").fetchone()[0]
-    assert limit.endswith("MiB") and float(limit.split()[0]) <= 512      # bounded (config.READ_DUCKDB_MEMORY)
+    assert limit.endswith("MiB") and float(limit.split()[0]) <= 256      # bounded (config.READ_DUCKDB_MEMORY)
     with one.cursor() as first:
         # the same macros read each cursor's own snapshot: 1 household in one, 2 in two
         assert queries.run(first, "buildings", compound="x").values.tolist() == [["B1", 3, 1]]
@@ -151,4 +151,4 @@ def test_every_kept_thing_has_a_bound():
                 unbounded.append(f"{path.name}:{node.lineno}")
     assert seen >= 10 and unbounded == []
     server = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
-    assert server["maxCacheDataSize"] == "256mb"
+    assert server["maxCacheDataSize"] == "128mb"
