@@ -152,3 +152,20 @@ def test_every_kept_thing_has_a_bound():
     assert seen >= 10 and unbounded == []
     server = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
     assert server["maxCacheDataSize"] == "128mb"
+
+
+def test_sessions_attach_and_read_snapshots_from_their_own_threads(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    for n in range(1, 5):
+        _registers(tmp_path / f"{n}.duckdb", n)
+
+    def read(n: int) -> int:      # a session's thread: attach, query, let go
+        snapshot = ui._Snapshot(str(tmp_path / f"{n % 4 + 1}.duckdb"))
+        with snapshot.cursor() as cursor:
+            return int(queries.run(cursor, "buildings", compound="x")["households"].iloc[0])
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(read, range(32))) == [n % 4 + 1 for n in range(32)]
+    paths = {path for (path,) in queries.reader().instance.execute("select path from duckdb_databases()").fetchall()}
+    assert not {str(tmp_path / f"{n}.duckdb") for n in range(1, 5)} & paths     # every one detached again

@@ -112,7 +112,8 @@ class Reader:
 
         # bounded: the blocks it keeps of every attached snapshot and its queries' work together
         self.instance = duckdb.connect(":memory:", config={"memory_limit": config.READ_DUCKDB_MEMORY})
-        self.lock = threading.Lock()
+        # re-entrant: a snapshot let go by the garbage collector detaches from whatever thread it runs in
+        self.lock = threading.RLock()
         self.attached = 0
         setup = self.instance.cursor()
         setup.execute("attach ':memory:' as rules_schema")
@@ -127,18 +128,20 @@ class Reader:
 
     def attach(self, path: str) -> str:
         """Attach a snapshot file read-only; the catalog name its cursors read."""
-        with self.lock:
+        with self.lock:     # (a connection is not thread-safe: sessions attach from their own threads)
             self.attached += 1
             name = f"snapshot_{self.attached}"
-        self.instance.execute(f"attach $path as {name} (read_only)", {"path": str(path)})
+            self.instance.execute(f"attach $path as {name} (read_only)", {"path": str(path)})
         return name
 
     def detach(self, name: str) -> None:
-        self.instance.execute(f"detach database if exists {_catalog(name)}")
+        with self.lock:
+            self.instance.execute(f"detach database if exists {_catalog(name)}")
 
     def cursor(self, name: str):
         """A connection of its own that reads the attached snapshot `name`, every rule created."""
-        con = self.instance.cursor()
+        with self.lock:
+            con = self.instance.cursor()
         con.execute(f"use {_catalog(name)}")
         con.execute(f"set search_path = '{_catalog(name)}.main,memory.main'")
         with _created_lock:
