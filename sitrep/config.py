@@ -43,6 +43,7 @@ MAX_CELLS = 2_000_000            # cells held in memory at once (XLSX, quoted CS
 MAX_CHARS = 50_000_000           # characters of cell text in an XLSX (strings shared once)
 MAX_SHEETS = 64                  # sheets in a workbook
 IMPORT_DUCKDB_MEMORY = "256MB"   # DuckDB's own memory while importing (it spills to disk beyond)
+READ_DUCKDB_MEMORY = "256MB"     # the one DuckDB instance a server reads every snapshot with (its cached blocks and queries)
 # A writer's part-way commit over this much goes straight into the snapshot, not first into its
 # write-ahead log as well (DuckDB's checkpoint_threshold): an import then writes about its own
 # data once (BENCHMARKS.md, the bytes an import writes), not twice. 64 KB, not 1 MB: with small

@@ -60,30 +60,50 @@ def test_frames_differing_in_one_row_of_many_never_share_a_key():
     assert ui.frame_key(big) != ui.frame_key(big.rename(columns={"x": "y"}))
 
 
-def test_a_snapshot_lends_one_cursor_at_a_time_and_its_rules_are_created_once(tmp_path):
-    path = tmp_path / "s.duckdb"
-    duckdb.connect(str(path)).execute(
+def _registers(path, households: int) -> None:
+    """A snapshot with only the registers buildings.sql reads: B1 with `households` households."""
+    con = duckdb.connect(str(path))
+    con.execute(
         "create table buildings (compound varchar, building varchar, floors integer, units integer);"
         "create table households (compound varchar, building varchar, unit varchar, floor integer,"
         " room varchar, residents integer, vulnerable varchar[]);"
-        "insert into buildings values ('x', 'B1', 3, null);"
-        "insert into households values ('x', 'B1', null, 1, '101', 2, [])").close()
-    snapshot = ui._Snapshot(str(path))
-    with snapshot.cursor() as first:
+        "insert into buildings values ('x', 'B1', 3, null)")
+    for i in range(households):
+        con.execute("insert into households values ('x', 'B1', null, 1, $room, 2, [])", {"room": f"10{i}"})
+    con.close()
+
+
+def test_a_snapshot_lends_one_cursor_at_a_time_with_every_rule_made_once_per_process(tmp_path):
+    _registers(tmp_path / "one.duckdb", 1)
+    _registers(tmp_path / "two.duckdb", 2)
+    before = (tmp_path / "one.duckdb").read_bytes()
+    one, two = ui._Snapshot(str(tmp_path / "one.duckdb")), ui._Snapshot(str(tmp_path / "two.duckdb"))
+    assert one.reader is two.reader is queries.reader()   # one instance: the rules made once per process
+    limit = one.reader.instance.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert limit.endswith("MiB") and float(limit.split()[0]) <= 256      # bounded (config.READ_DUCKDB_MEMORY)
+    with one.cursor() as first:
+        # the same macros read each cursor's own snapshot: 1 household in one, 2 in two
         assert queries.run(first, "buildings", compound="x").values.tolist() == [["B1", 3, 1]]
-        with snapshot.cursor() as second:                # a query running at the same time
+        with two.cursor() as other:
+            assert queries.run(other, "buildings", compound="x").values.tolist() == [["B1", 3, 2]]
+        with one.cursor() as second:                     # a query running at the same time
             assert second is not first
-    with snapshot.cursor() as again:
+    with one.cursor() as again:
         assert again is first                             # back from the pool (last in, first out)
-        assert queries._created[again] == {"building_scope"}     # with the rules created on it
-    with snapshot.cursor() as cursor:
-        cursor.execute("drop macro table scoped_buildings")   # as if gone: run must not create it again
-        with pytest.raises(duckdb.CatalogException):
-            queries.run(cursor, "buildings", compound="x")
-    with pytest.raises(duckdb.CatalogException), snapshot.cursor() as failed:
+        assert queries._created[again] == set(queries.rules())   # every rule there, none created on it
+    catalog = one.catalog
+    del one, first, again, second                         # the cache lets it go: detached
+    attached = queries.reader().instance.execute("select database_name from duckdb_databases()").fetchall()
+    assert (catalog,) not in attached and (two.catalog,) in attached
+    with pytest.raises(duckdb.CatalogException), two.cursor() as failed:
         failed.execute("select * from no_such_table")
-    assert failed not in snapshot.idle                    # a cursor whose query failed is not lent again
-    snapshot.connection.close()
+    assert failed not in two.idle                         # a cursor whose query failed is not lent again
+    # without a snapshot nothing resolves: the schema the rules were bound against is gone
+    bare = queries.reader().instance.cursor()
+    with pytest.raises(duckdb.CatalogException):
+        bare.execute("select * from scoped_buildings('x', [])")
+    bare.close()
+    assert (tmp_path / "one.duckdb").read_bytes() == before   # read-only: nothing written
 
 
 def test_the_seals_grid_hover_reads_each_floor():
@@ -121,3 +141,50 @@ def test_the_floor_page_exists_only_for_the_bench(fixture_env, monkeypatch):
     at = app()                                           # bench mode without asking: the dashboard
     at.run()
     assert at.title[0].value != "floor"
+
+
+def test_every_kept_thing_has_a_bound():
+    """Every Streamlit cache of the app keeps a bounded number of entries (max_entries), or takes
+    no argument (one entry); cache_data also has a byte bound for all its entries together."""
+    import ast
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    unbounded, seen = [], 0
+    for path in [root / "dashboard.py", *sorted((root / "pages").glob("*.py")),
+                 *sorted((root / "sitrep").rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                for deco in node.decorator_list:
+                    call = deco if isinstance(deco, ast.Call) else None
+                    target = call.func if call else deco
+                    if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+                        seen += 1
+                        keywords = {k.arg for k in call.keywords} if call else set()
+                        if "max_entries" not in keywords and node.args.args:
+                            unbounded.append(f"{path.name}:{node.name}")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("cache_data", "cache_resource") \
+                    and not any(k.arg == "max_entries" for k in node.keywords) and node.keywords:
+                unbounded.append(f"{path.name}:{node.lineno}")
+    assert seen >= 10 and unbounded == []
+    server = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
+    assert server["maxCacheDataSize"] == "128mb"
+
+
+def test_sessions_attach_and_read_snapshots_from_their_own_threads(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    for n in range(1, 5):
+        _registers(tmp_path / f"{n}.duckdb", n)
+
+    def read(n: int) -> int:      # a session's thread: attach, query, let go
+        snapshot = ui._Snapshot(str(tmp_path / f"{n % 4 + 1}.duckdb"))
+        with snapshot.cursor() as cursor:
+            return int(queries.run(cursor, "buildings", compound="x")["households"].iloc[0])
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(read, range(32))) == [n % 4 + 1 for n in range(32)]
+    paths = {path for (path,) in queries.reader().instance.execute("select path from duckdb_databases()").fetchall()}
+    assert not {str(tmp_path / f"{n}.duckdb") for n in range(1, 5)} & paths     # every one detached again

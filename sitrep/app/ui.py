@@ -9,6 +9,7 @@ import logging
 import pickle
 import re
 import threading
+import weakref
 
 import pandas as pd
 import streamlit as st
@@ -16,29 +17,33 @@ import streamlit as st
 from sitrep import config, store
 from sitrep.app import privacy
 from sitrep.i18n import t
-from sitrep.store.queries import run, sql
+from sitrep.store.queries import reader, run, sql
 
 log = logging.getLogger("sitrep")
 
 
 class _Snapshot:
-    """A snapshot's read-only connection and its idle cursors. A DuckDB connection is not
-    thread-safe, so every query takes a cursor of its own (a connection of its own); a cursor
-    goes back to the pool after its query, so the shared rules, created once per cursor
-    (queries.create_rules), are not created again before every query."""
+    """A snapshot attached to the process's one DuckDB instance (queries.Reader: the shared rules
+    created once per process), and its idle cursors. A DuckDB connection is not thread-safe, so
+    every query takes a cursor of its own (a connection of its own, reading this snapshot); a
+    cursor goes back to the pool after its query. When the cache lets the snapshot go (a newer
+    import, or more than 16 kept), its cursors are closed and the file detached, once no query
+    holds it (a running query holds the snapshot)."""
     IDLE_KEPT = 8       # at most this many idle cursors (a cursor per query running at once)
 
     def __init__(self, path: str):
-        self.connection = store.connect_readonly(path)
+        self.reader = reader()
+        self.catalog = self.reader.attach(path)
         self.idle: list = []
         self.lock = threading.Lock()
+        weakref.finalize(self, _release, self.reader, self.catalog, self.idle)
 
     @contextlib.contextmanager
     def cursor(self):
         with self.lock:
             cursor = self.idle.pop() if self.idle else None
         if cursor is None:
-            cursor = self.connection.cursor()
+            cursor = self.reader.cursor(self.catalog)
         try:
             yield cursor
         except BaseException:
@@ -51,18 +56,28 @@ class _Snapshot:
         cursor.close()
 
 
-@st.cache_resource(max_entries=16)
+def _release(reader, catalog: str, idle: list) -> None:
+    for cursor in idle:
+        cursor.close()
+    try:
+        reader.detach(catalog)
+    except Exception:  # noqa: BLE001 - at exit the instance may be gone; nothing else holds the file
+        log.debug("detaching %s failed", catalog, exc_info=True)
+
+
+@st.cache_resource(ttl=config.CACHE_TTL_S, max_entries=16)
 def _connection(snapshot: str) -> _Snapshot:
     # Keyed by the snapshot's path: a new import is a new path, picked up on the next rerun;
     # a compound's file holds that compound alone, so its pages cost what a one-compound store's do.
+    # At most 16 attached, each detached 10 minutes after it was attached (attaching again: ~1 ms).
     return _Snapshot(snapshot)
 
 
 @st.cache_resource
 def at_start_up() -> None:
     """Once per server process: remove staged uploads a session left behind, move a store of
-    the single-file layout to one folder per compound, and bring snapshots made by an older
-    version up to the schema."""
+    the single-file layout to one folder per compound, bring snapshots made by an older
+    version up to the schema, and create the shared rules (queries.reader) before a page asks."""
     from sitrep.app import upload
     from sitrep.store.migrate import ensure_migrated
 
@@ -72,6 +87,7 @@ def at_start_up() -> None:
         if done is not None:
             log.warning(done.line())
         store.upgrade()
+        reader()
     except Exception:  # noqa: BLE001 - an unwritable store: the pages and the import page say so
         log.exception("start-up housekeeping failed")
 

@@ -41,7 +41,7 @@ def _as_a_running_server() -> None:
 
 # Script seconds per page (issue 13), medians on the 2-core machine; figures, never pass/fail tests.
 TARGETS = {"cold_s": 0.25, "warm_s": 0.05, "new_tab_s": 0.08}
-_script_seconds = [0.0, 0.0]     # wall clock, and the script thread's CPU time
+_script_seconds = [0.0, 0.0, 0.0]     # wall clock, the script thread's CPU time, the process's CPU time
 
 
 def _clock_scripts() -> None:
@@ -54,21 +54,23 @@ def _clock_scripts() -> None:
         return
 
     def clocked(runner, rerun_data):
-        started, cpu = time.perf_counter(), time.thread_time()
+        started, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
         try:
             return original(runner, rerun_data)
         finally:
             _script_seconds[0] += time.perf_counter() - started
             _script_seconds[1] += time.thread_time() - cpu
+            _script_seconds[2] += time.process_time() - process
 
     clocked.clocked = True
     script_runner.ScriptRunner._run_script = clocked
 
 
-def _script_time(at) -> tuple[float, float]:
-    """Run an AppTest once; the script's seconds, wall clock and CPU (steadier on a busy machine;
-    DuckDB's own threads not counted)."""
-    _script_seconds[:] = [0.0, 0.0]
+def _script_time(at) -> tuple[float, float, float]:
+    """Run an AppTest once; the script's seconds, wall clock and CPU (steadier on a busy machine):
+    of the script thread (DuckDB's own threads not counted), and of the whole process meanwhile
+    (DuckDB's threads counted; AppTest's own thread waits)."""
+    _script_seconds[:] = [0.0, 0.0, 0.0]
     at.run()
     if at.exception:
         raise RuntimeError(at.exception[0].message)
@@ -105,9 +107,10 @@ def render_times(page: str, runs: int, **query) -> dict[str, float]:
             raise RuntimeError(f"{page}: {error}") from None
     out = {}
     for name, times in (("cold", cold), ("warm", warm), ("new_tab", tab)):
-        wall, cpu = zip(*times, strict=True)
+        wall, cpu, process = zip(*times, strict=True)
         out[f"{name}_s"] = round(statistics.median(wall), 3)
         out[f"{name}_cpu_s"] = round(statistics.median(cpu), 3)
+        out[f"{name}_process_cpu_s"] = round(statistics.median(process), 3)
         out[f"{name}_range"] = [round(min(wall), 3), round(max(wall), 3)]
     return out
 
@@ -367,6 +370,117 @@ def server_memory(store_dir=None) -> dict:
     return out
 
 
+def _vm_rss_mb(pid: int) -> float:
+    """The resident set of a running process now (VmRSS), in MB."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def filter_combinations(store_dir, days: int) -> list[dict[str, list[str]]]:
+    """URL filters that each miss every cache: `days` as-of dates spread over the first compound's
+    plausible dates, each with the ten days before it as the trend range, × three building
+    scopes (all, one, two) × both languages. The query parameters the filters bind (filters.py)."""
+    from datetime import timedelta
+
+    from sitrep.app.filters import LANG_NAMES
+    from sitrep.config import local_now
+    from sitrep.ingest.contract import window_params
+    from sitrep.store import queries
+
+    compound = store.compound_names(store_dir)[0]
+    con = store.connect_readonly(store.current_path(store_dir, compound))
+    try:
+        spans = queries.run(con, "compounds", **window_params(local_now().date()))
+        span = spans.set_index("compound").loc[compound]
+        buildings = queries.run(con, "buildings", compound=compound)["building"].tolist()
+    finally:
+        con.close()
+    first, last = span["first_on"].date(), span["last_on"].date()
+    step = max((last - first).days // max(days, 1), 1)
+    dates = [min(first + timedelta(days=10 + i * step), last) for i in range(days)]
+    scopes = [[], buildings[:1], buildings[1:3]]
+    return [{"as_of": [d.isoformat()], "range": [(d - timedelta(days=9)).isoformat(), d.isoformat()],
+             "building": scope, "lang": [name]}
+            for d in dates for scope in scopes for name in LANG_NAMES.values()]
+
+
+def cache_entry_sizes(store_dir=None, days: int = 2) -> dict[str, dict]:
+    """In this process: every page rendered through AppTest for each filter combination, then per
+    Streamlit cache (function name) the bytes it holds (Streamlit's own cache statistics: pickled
+    bytes of cache_data, the objects' deep size of cache_resource) and the statistics' count."""
+    import streamlit as st
+    from streamlit import config as st_config
+    from streamlit.runtime.caching.cache_data_api import get_data_cache_stats_provider
+    from streamlit.runtime.caching.cache_resource_api import get_resource_cache_stats_provider
+    from streamlit.testing.v1 import AppTest
+
+    _as_a_running_server()
+    st_config.set_option("server.enableExpensiveMemoryStats", True)    # kept objects' sizes, not counts
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = str(store.REPO / "dashboard.py")
+    for combo in filter_combinations(store_dir, days):
+        for spec in PAGES:
+            at = AppTest.from_file(app, default_timeout=120)
+            for key, values in combo.items():
+                at.query_params[key] = values
+            at.switch_page(spec.path)
+            at.run()
+    sizes: dict[str, dict] = {}
+    for provider in (get_data_cache_stats_provider(), get_resource_cache_stats_provider()):
+        for stats in provider.get_stats().values():
+            for stat in stats:
+                entry = sizes.setdefault(stat.cache_name, {"entries": 0, "bytes": 0, "largest": 0})
+                entry["entries"] += 1
+                entry["bytes"] += stat.byte_length
+                entry["largest"] = max(entry["largest"], stat.byte_length)
+    for name, entry in sorted(sizes.items(), key=lambda kv: -kv[1]["bytes"]):
+        print(f"  {name:<44} {entry['bytes'] / 1e6:8.2f} MB ({entry['entries']} statistics, "
+              f"largest {entry['largest'] / 1e3:.0f} kB)")
+    return sizes
+
+
+def cache_memory(store_dir=None, days: int = 4) -> dict:
+    """The dashboard server's resident memory while one tab walks every page through many distinct
+    filter combinations (filter_combinations: as-of dates × building scopes × languages), each a
+    miss in the query, table and figure caches: what the caches' bounds (entries and ttl, in
+    ui.py and figures/charts.py) let them hold. VmRSS after each as-of date's pages, and the
+    peak (VmHWM), against the server's limit (1 GB, BENCHMARKS.md)."""
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import sync_playwright
+
+    from sitrep.access import sessions
+    from sitrep.briefing import export
+
+    combos = filter_combinations(store_dir, days)
+    per_date = len(combos) // max(days, 1)
+    out = {"combinations": len(combos), "pages": len(PAGES), "rss_mb": []}
+    started = time.perf_counter()
+    with export.Dashboard(store_dir, role="commander") as server, sync_playwright() as pw:
+        url = server.wait()
+        browser = pw.chromium.launch(executable_path=export.find_chromium(None), args=export.BROWSER_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_cookies([{"name": sessions.COOKIE, "value": server.cookie, "url": url}])
+        page = context.new_page()
+        for i, combo in enumerate(combos):
+            for spec in PAGES:
+                page.goto(f"{url}/{spec.name}?{urlencode(combo, doseq=True)}")
+                page.wait_for_selector("h1", timeout=120_000)
+                page.wait_for_function(_SETTLED, timeout=120_000)
+            if (i + 1) % per_date == 0:
+                out["rss_mb"].append(round(_vm_rss_mb(server.proc.pid)))
+        out["peak_mb"] = round(_vm_hwm_mb(server.proc.pid))
+        browser.close()
+    out["seconds"] = round(time.perf_counter() - started)
+    print(f"server RSS over {out['combinations']} filter combinations × {out['pages']} pages, after each "
+          f"as-of date: {', '.join(map(str, out['rss_mb']))} MB; peak {out['peak_mb']} MB ({out['seconds']} s)")
+    return out
+
+
 _SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0"""
 
@@ -607,10 +721,11 @@ def main(args) -> int:
               "snapshot": snapshot.name, "runs": args.runs, "pages": results}
     print(f"script seconds per page, medians of {args.runs} (targets: cold <= {TARGETS['cold_s']}, warm rerun "
           f"<= {TARGETS['warm_s']}, new tab on a warm server <= {TARGETS['new_tab_s']})")
-    print(f"{'page':<16} {'cold':>8} {'warm':>8} {'new tab':>8}")
+    print(f"{'page':<16} {'cold':>8} {'warm':>8} {'new tab':>8}   [CPU of the process meanwhile: cold warm new tab]")
     for name, r in results.items():
         print(f"{name:<16} " + " ".join(f"{r[k]:>8.3f}{'' if r[k] <= TARGETS[k] else '*'}"
-                                         for k in ("cold_s", "warm_s", "new_tab_s")))
+                                         for k in ("cold_s", "warm_s", "new_tab_s"))
+              + "   [" + " ".join(f"{r[k.replace('_s', '_process_cpu_s')]:.3f}" for k in ("cold_s", "warm_s", "new_tab_s")) + "]")
     if getattr(args, "briefing", True):
         report["briefing_export"] = exp = briefing_export_times(args.store, min(args.runs, 3))
         print(f"briefing export (command to PNG + PDF): cold dashboard {exp['cold_s']} s, "
@@ -632,6 +747,11 @@ def main(args) -> int:
               f"({imp['read_csv_rows_per_s']:,} rows/s); {imp['ratio']}x the floor; "
               f"snapshot switch {imp['switch_s']} s ({imp['snapshot_mb']} MB snapshot); "
               f"re-hashing them for a new row identity (once) {imp['rehash_s']} s")
+    if getattr(args, "cache_memory", 0):
+        print(f"what each cache holds after {args.cache_memory} as-of dates × 3 building scopes × 2 languages "
+              "on every page (this process):")
+        report["cache_sizes"] = cache_entry_sizes(args.store, args.cache_memory)
+        report["cache_memory"] = cache_memory(args.store, args.cache_memory)
     if getattr(args, "memory", True):
         print("import peak RSS, a 20 MB file of each format (a process of its own):")
         report["import_memory"] = import_memory()

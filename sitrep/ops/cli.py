@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time the briefing export, cold and against a running dashboard")
     p.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
                    help="peak RSS of importing a 20 MB file of each format, and of the dashboard server")
+    p.add_argument("--cache-memory", type=int, default=0, metavar="DAYS",
+                   help="also the server's RSS while a tab walks every page through DAYS as-of dates × "
+                        "3 building scopes × 2 languages, each a miss in every cache (0 = skip)")
     p.add_argument("--scheduled-briefing", type=int, metavar="VIEWERS",
                    help="instead: a scheduled briefing's render on a running server with this many "
                         "signed-in viewers reloading their page (a copy of the store; moves its clock)")

@@ -11,6 +11,7 @@ from functools import cache
 from graphlib import TopologicalSorter
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
@@ -89,3 +90,79 @@ def run_plain(con, name: str, **params) -> pd.DataFrame:
 
 def names() -> list[str]:
     return sorted(p.stem for p in QUERIES.glob("*.sql"))
+
+
+# -- one DuckDB instance for the snapshots a server reads ----------------------------------------
+
+_CATALOG = re.compile(r"snapshot_\d+")
+
+
+class Reader:
+    """The snapshots a process reads, through one in-memory DuckDB instance. The shared rules are
+    created once per process, as macros of the instance's own catalog (bound against an empty copy
+    of the schema, detached again, so nothing resolves without a snapshot); each snapshot is
+    ATTACHed read-only under a name of its own, and a cursor reads one snapshot (USE and search
+    path) with every rule already there. Opening a snapshot is then an ATTACH (about 1 ms)
+    instead of a DuckDB instance of its own whose every cursor creates the rules again (30–90 ms
+    before a cold page's first query). A macro is bound again where it is called, so it reads
+    the tables of the cursor's snapshot (tests/test_kept_work.py proves two snapshots apart)."""
+
+    def __init__(self):
+        from sitrep import config, store
+
+        # bounded: the blocks it keeps of every attached snapshot and its queries' work together
+        self.instance = duckdb.connect(":memory:", config={"memory_limit": config.READ_DUCKDB_MEMORY})
+        # re-entrant: a snapshot let go by the garbage collector detaches from whatever thread it runs in
+        self.lock = threading.RLock()
+        self.attached = 0
+        setup = self.instance.cursor()
+        setup.execute("attach ':memory:' as rules_schema")
+        setup.execute("use rules_schema")
+        setup.execute(store.SCHEMA.read_text(encoding="utf-8"))
+        setup.execute("set search_path = 'rules_schema.main,memory.main'")
+        for text, _ in rules().values():
+            setup.execute(_DEFINES.sub(r"create or replace macro memory.main.\1", text))
+        setup.execute("use memory")
+        setup.close()
+        self.instance.execute("detach rules_schema")
+
+    def attach(self, path: str) -> str:
+        """Attach a snapshot file read-only; the catalog name its cursors read."""
+        with self.lock:     # (a connection is not thread-safe: sessions attach from their own threads)
+            self.attached += 1
+            name = f"snapshot_{self.attached}"
+            self.instance.execute(f"attach $path as {name} (read_only)", {"path": str(path)})
+        return name
+
+    def detach(self, name: str) -> None:
+        with self.lock:
+            self.instance.execute(f"detach database if exists {_catalog(name)}")
+
+    def cursor(self, name: str):
+        """A connection of its own that reads the attached snapshot `name`, every rule created."""
+        with self.lock:
+            con = self.instance.cursor()
+        con.execute(f"use {_catalog(name)}")
+        con.execute(f"set search_path = '{_catalog(name)}.main,memory.main'")
+        with _created_lock:
+            _created[con] = set(rules())
+        return con
+
+
+def _catalog(name: str) -> str:
+    if not _CATALOG.fullmatch(name):
+        raise ValueError(f"not a snapshot catalog: {name!r}")
+    return name
+
+
+_reader: Reader | None = None
+_reader_lock = threading.Lock()
+
+
+def reader() -> Reader:
+    """The process's Reader, made on first use (the rules created once)."""
+    global _reader
+    with _reader_lock:
+        if _reader is None:
+            _reader = Reader()
+        return _reader
