@@ -4,6 +4,7 @@ Chromium's processes are counted in /proc, below this test process. Under CI=tru
 must run, never skip; locally they skip without Chromium."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -15,10 +16,14 @@ from sitrep.briefing import export
 
 from .test_briefing import needs_browser, png_size
 
+_OTHERS: set[int] = set()    # processes below us that are not the test's (other fixtures' browsers, servers)
+
 
 def browsers() -> list[int]:
-    """The Chromium browser processes (not their renderers, GPU or zygote helpers) below us."""
-    return [pid for pid in export._tree(os.getpid())[1:]
+    """The Chromium browser processes (not their renderers, GPU or zygote helpers) started below
+    this process by the test (see the `warm` fixture)."""
+    mine = [pid for pid in export._children(os.getpid()) if pid not in _OTHERS]
+    return [pid for root in mine for pid in export._tree(root)
             if b"chromium" in (cmd := export._cmdline(pid)) and b"--type=" not in cmd]
 
 
@@ -30,6 +35,8 @@ def url(demo_store):
 
 @pytest.fixture
 def warm():
+    _OTHERS.clear()
+    _OTHERS.update(export._children(os.getpid()))
     made = []
 
     def make(**kwargs) -> export.Warm:
@@ -133,3 +140,72 @@ def test_one_render_at_a_time_and_a_bounded_queue(url, warm, monkeypatch):
     made = [o for o in outcomes if isinstance(o, export.Export)]
     assert len(made) == 2 and len(refused) == 1 and "busy" in str(refused[0])
     assert most[0] == 1 and renderer.launches == 1
+
+
+# -- the page's button, signed in: against this very dashboard ------------------------------------
+
+def _server_pid(url: str) -> int:
+    port = url.rsplit(":", 1)[1].encode()
+    return next(int(e.name) for e in os.scandir("/proc") if e.name.isdigit()
+                and b"sitrep\0serve\0" in (cmd := export._cmdline(int(e.name))) and b"--port\0" + port + b"\0" in cmd)
+
+
+@needs_browser
+def test_the_button_signed_in_renders_against_this_dashboard(users_server, demo_store, browser, monkeypatch):
+    """A commander presses the button: the export renders in the server's warm browser against
+    the server itself (no dashboard of its own is started: no second `sitrep serve` appears
+    below it), with a session of its own for the viewer, revoked once the render is done; the
+    viewer's own session is untouched and the export is on record."""
+    import re
+
+    from sitrep.access import sessions
+    from sitrep.access.audit import audit_path
+
+    from .conftest import SERVER_USERS
+    from .test_browser import sign_in
+
+    monkeypatch.setenv("SITREP_USERS", str(SERVER_USERS[users_server]))
+    server = _server_pid(users_server)
+    page = sign_in(browser, users_server, "yu", "commander-pw", path="/briefing?lang=English&as_of=2020-02-10")
+    assert sessions.count("yu") == 1                          # the viewer's own
+    spawned, watching = set(), threading.Event()
+
+    def watch():   # every 50 ms: a dashboard of its own would live for seconds
+        while not watching.is_set():
+            spawned.update(pid for pid in export._tree(server)[1:] if b"sitrep\0serve" in export._cmdline(pid))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        page.get_by_role("button", name="Make the briefing image").click()
+        page.get_by_role("button", name="Download the image (PNG)").wait_for(timeout=120_000)
+    finally:
+        watching.set()
+        watcher.join()
+    assert spawned == set()
+    assert page.get_by_text(re.compile(r"Made in \d+\.\d s")).count() == 1
+    assert sessions.count("yu") == 1                          # the export's session is gone
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the image (PNG)").click()
+    assert png_size(open(download.value.path(), "rb").read())[0] == 1080
+    events = [json.loads(line) for line in audit_path(demo_store).read_text(encoding="utf-8").splitlines()]
+    last = [e for e in events if e["event"] == "briefing"][-1]
+    assert last["who"] == "yu" and last["what"] == "png+pdf (page)"
+    page.close()
+
+
+@needs_browser
+def test_a_revoked_export_session_gets_no_briefing(users_server, warm, monkeypatch):
+    """Fail closed: the session the button makes is useless once revoked; the export's browser
+    then meets the sign-in form and the export refuses, writing nothing."""
+    from sitrep.access import auth, sessions
+
+    from .conftest import SERVER_USERS
+
+    monkeypatch.setenv("SITREP_USERS", str(SERVER_USERS[users_server]))
+    entry = auth.load_users()["bao"]
+    token = sessions.create("bao", entry["role"], auth.stamp(entry))
+    sessions.revoke(token)
+    with pytest.raises(export.ExportError):
+        warm().render(users_server, cookie=token, timeout_s=5)

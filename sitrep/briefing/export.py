@@ -560,21 +560,32 @@ def own_url() -> str:
 
 
 def export_here(f) -> Export:
-    """The page's button: the same export, against this dashboard when it is the open demo,
-    else against a dashboard of the export's own (the viewer's own session stays in their
-    browser: it is never handed to another one)."""
+    """The page's button: the same export, in this process's warm browser (Warm), against this
+    very dashboard. With sign-in, the export's browser gets a session of its own for the viewer
+    (their name and role as the users file has them now), made here, sent to no browser but the
+    export's, and revoked as soon as the render ends: the viewer's own cookie never leaves their
+    browser. A viewer removed or changed meanwhile gets no session (ExportError); a session the
+    gate refuses shows the sign-in form, which the export refuses too (fail closed)."""
+    from sitrep.access import auth, sessions
+    from sitrep.access import mode as access
     from sitrep.app import session
     from sitrep.app.filters import District
 
-    kwargs = {"as_of": f.as_of, "buildings": list(f.buildings), "lang": f.lang,
-              "district": isinstance(f, District)}
+    district = isinstance(f, District)
+    kwargs = {"as_of": f.as_of, "buildings": list(f.buildings), "lang": f.lang, "district": district,
+              "compound": None if district else f.compound}
     if session.is_open_demo():
         return warm().render(own_url(), **kwargs)
-    started = time.perf_counter()
-    with Dashboard() as server:
-        made = warm().render(server.wait(), cookie=server.cookie, **kwargs)
-    made.seconds = time.perf_counter() - started
-    return made
+    user, role = session.current_user()
+    mode = access.current()
+    entry = (mode.users or {}).get(user) if mode.kind == "users" and user else None
+    if entry is None or entry.get("role") != role:
+        raise ExportError("the viewer's account changed or was removed: sign in again")
+    token = sessions.create(user, role, auth.stamp(entry))
+    try:
+        return warm().render(own_url(), cookie=token, **kwargs)
+    finally:
+        sessions.revoke(token)
 
 
 def filters_record(as_of: date | None, buildings, lang: str, compound: str | None = None, *,
