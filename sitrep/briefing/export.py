@@ -435,6 +435,7 @@ class Warm:
 
     def _render(self, base_url: str, timeout_s: float, kwargs: dict) -> Export:
         started = time.perf_counter()
+        launches = self.launches
         if not self.is_running:     # not started yet, idle-closed, or found dead last time
             self._launch()
         try:
@@ -445,9 +446,9 @@ class Warm:
             # the browser died while idle (Playwright learns it at the next call): once more
             self._launch()
             made = self._renderer.render(base_url, timeout_s=timeout_s, **kwargs)
-        before = time.perf_counter() - started - made.seconds     # starting Chromium, if it was
+        before = time.perf_counter() - started - made.seconds
         made.seconds += before
-        if before >= 0.001:
+        if self.launches != launches:   # this export paid for starting Chromium
             made.phases = {"launch": round(before, 3), **{k: round(v + before, 3) for k, v in made.phases.items()}}
         return made
 
