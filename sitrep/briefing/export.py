@@ -363,16 +363,23 @@ class Warm:
         if not self._slots.acquire(blocking=False):
             raise ExportError("the browser is busy with other exports: try again in a minute")
         done: Future = Future()
+        began: list[float] = []       # when the thread took the job (after those ahead of it)
+        bound = timeout_s + HANG_S
+        queued_until = time.monotonic() + bound * (1 + self.waiting)   # each one ahead bounded alike
         try:
             with self._lock:
-                self._jobs.put((done, base_url, timeout_s, kwargs))
+                self._jobs.put((done, began, base_url, timeout_s, kwargs))
                 self._ensure_thread()
-            # ahead of it: at most WAITING renders, each bounded the same way
-            return done.result(timeout=(timeout_s + HANG_S) * (1 + self.waiting))
-        except FutureTimeout:
+            while True:
+                try:
+                    return done.result(timeout=0.5)
+                except FutureTimeout:
+                    now = time.monotonic()
+                    if (began and now - began[0] > bound) or now > queued_until:
+                        break
             self._kill()
-            raise ExportError(f"the browser did not finish within {timeout_s + HANG_S:.0f} s; "
-                              "it was stopped and starts again for the next export") from None
+            raise ExportError(f"the browser did not finish within {bound:.0f} s; "
+                              "it was stopped and starts again for the next export")
         finally:
             if not done.done():   # the thread must not release a slot for a job nobody waits for
                 done.cancel()
@@ -425,9 +432,10 @@ class Warm:
                     with contextlib.suppress(Exception):
                         self._launch()
                 continue
-            done, base_url, timeout_s, kwargs = job
+            done, began, base_url, timeout_s, kwargs = job
             if not done.set_running_or_notify_cancel():
                 continue
+            began.append(time.monotonic())
             try:
                 done.set_result(self._render(base_url, timeout_s, kwargs))
             except BaseException as err:   # noqa: BLE001 - handed to the caller's thread
