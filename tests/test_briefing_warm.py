@@ -209,3 +209,24 @@ def test_a_revoked_export_session_gets_no_briefing(users_server, warm, monkeypat
     sessions.revoke(token)
     with pytest.raises(export.ExportError):
         warm().render(users_server, cookie=token, timeout_s=5)
+
+
+@needs_browser
+def test_a_warm_browser_keeps_no_cookie_from_one_export_to_the_next(users_server, warm, monkeypatch):
+    """The warm browser keeps its context (Streamlit's scripts cached) but not a session: an
+    export with a session renders; the next, with none, meets the sign-in form and is refused."""
+    from sitrep.access import auth, sessions
+
+    from .conftest import SERVER_USERS
+
+    monkeypatch.setenv("SITREP_USERS", str(SERVER_USERS[users_server]))
+    entry = auth.load_users()["bao"]
+    token = sessions.create("bao", entry["role"], auth.stamp(entry))
+    renderer = warm()
+    try:
+        assert png_size(renderer.render(users_server, cookie=token).png)[0] == 1080
+        with pytest.raises(export.ExportError):
+            renderer.render(users_server, timeout_s=5)
+        assert renderer.launches == 1
+    finally:
+        sessions.revoke(token)
