@@ -268,7 +268,6 @@ def make(store, job: Job, day: date, *, now: datetime | None = None, out: Path |
     """Render the briefing of `day` into its dated folder (tried `attempts` times), post it to
     the job's webhook, record it in the audit trail; returns its meta.json. The render goes
     through the process's warm browser (export.warm) and `dashboards` (else a dashboard of its own)."""
-    from sitrep.access import audit
     from sitrep.briefing import export
 
     with contextlib.ExitStack() as stack:
@@ -279,12 +278,13 @@ def make(store, job: Job, day: date, *, now: datetime | None = None, out: Path |
             browser = export.Warm(chromium)
             stack.callback(browser.close)
         return _make(store, job, day, now=now, out=out, who=who, attempts=attempts,
-                     retry_wait_s=retry_wait_s, due_at=due_at, dashboards=dashboards,
-                     browser=browser, audit=audit, export=export)
+                     retry_wait_s=retry_wait_s, due_at=due_at, dashboards=dashboards, browser=browser)
 
 
-def _make(store, job, day, *, now, out, who, attempts, retry_wait_s, due_at, dashboards, browser,
-          audit, export) -> dict:
+def _make(store, job: Job, day: date, *, now, out, who, attempts, retry_wait_s, due_at, dashboards,
+          browser) -> dict:
+    from sitrep.access import audit
+    from sitrep.briefing import export
 
     now = now or config.local_now()
     out = Path(out) if out else briefings_dir(store)
