@@ -456,3 +456,25 @@ def test_the_district_briefing_is_made_at_its_time_and_shared_by_its_own_token(
     assert [m.value for m in at.markdown if m.value.startswith("**")] == ["**2020-02-20 简报**", "**2020-02-19 简报**"]
     assert "全区简报每天 07:00（北京时间）自动生成" in at.caption[0].value
     assert any("测试小区" in m.value for m in at.markdown if m.value.startswith(":red["))
+
+
+def test_a_runs_briefings_share_one_dashboard_and_the_warm_browser(two_compounds, tmp_path):
+    """Two compounds' briefings of one tick (or one `briefing --out`): one export dashboard, one
+    Chromium started (the process's warm browser, export.warm), both images whole."""
+    from sitrep.briefing import export
+
+    before = export.warm().launches
+    with schedule.Dashboards(two_compounds) as dashboards:
+        metas, servers = [], []
+        for name in store_mod.compound_names(two_compounds):
+            job = schedule.compound_job(two_compounds, name)
+            metas.append(schedule.make(two_compounds, job, date(2020, 2, 6), out=tmp_path,
+                                       dashboards=dashboards, attempts=1))
+            servers.append(dashboards.server)
+        assert servers[0] is servers[1] and servers[0].proc.poll() is None
+    assert servers[0].proc.poll() is not None        # closed with the run
+    assert [m["ok"] for m in metas] == [True, True], [m["errors"] for m in metas]
+    assert export.warm().launches - before <= 1      # started once (or already warm)
+    for meta in metas:
+        png = (tmp_path / meta["key"] / "2020-02-06" / schedule.PNG).read_bytes()
+        assert int.from_bytes(png[16:20], "big") == 1080

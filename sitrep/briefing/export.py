@@ -19,17 +19,23 @@ The PDF prints the same 432-px layout scaled to fill the A4 page's width.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import queue
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -209,6 +215,8 @@ class Export:
     pdf: bytes
     seconds: float
     height: int          # CSS px of the page (the PNG is SCALE times that)
+    # seconds from the render's start at the end of each step (open, ready, png, pdf), for the bench
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 class Renderer:
@@ -228,6 +236,25 @@ class Renderer:
         except Exception as err:
             self._pw.stop()
             raise ExportError(f"Chromium did not start ({self.executable}): {err}") from None
+        self._context = None
+
+    def _context_for(self, base_url: str, cookie: str | None):
+        """The browser's one context, kept from export to export so that Streamlit's scripts
+        come from its cache (measured: the page loads ~0.5 s sooner than in a new context); it
+        holds no cookie but this export's (cleared before and after each)."""
+        import json
+
+        from sitrep.access.sessions import COOKIE
+
+        if self._context is None:
+            self._context = self.browser.new_context(viewport={"width": LAYOUT_WIDTH, "height": 900},
+                                                     device_scale_factor=SCALE)
+            self._context.add_init_script(_INIT_SCRIPT % json.dumps(_EXPORT_CSS))
+        self._context.clear_cookies()
+        if cookie:
+            self._context.add_cookies([{"name": COOKIE, "value": cookie, "url": base_url,
+                                        "httpOnly": True, "sameSite": "Strict"}])
+        return self._context
 
     def render(self, base_url: str, *, as_of: date | None = None, buildings=(), lang: str = "zh",
                png: str | os.PathLike | None = None, pdf: str | os.PathLike | None = None,
@@ -235,46 +262,57 @@ class Renderer:
                page: str = "briefing", district: bool = False) -> Export:
         """`cookie`: a session token for the dashboard (Dashboard.cookie); `compound`: the
         compound of a store of several; `district`: the district's briefing."""
-        import json
-
         from playwright.sync_api import Error as PlaywrightError
 
-        from sitrep.access.sessions import COOKIE
-
         started = time.perf_counter()
+        phases: dict[str, float] = {}
+
+        def mark(step: str) -> None:
+            phases[step] = round(time.perf_counter() - started, 3)
+
         url = page_url(base_url, as_of=as_of, buildings=buildings, lang=lang, compound=compound,
                        page=page, district=district)
         timeout_ms = timeout_s * 1000
-        context = self.browser.new_context(viewport={"width": LAYOUT_WIDTH, "height": 900},
-                                           device_scale_factor=SCALE)
+        context = tab = None
         try:
-            if cookie:
-                context.add_cookies([{"name": COOKIE, "value": cookie, "url": base_url,
-                                      "httpOnly": True, "sameSite": "Strict"}])
-            context.add_init_script(_INIT_SCRIPT % json.dumps(_EXPORT_CSS))
-            page = context.new_page()
-            page.emulate_media(media="screen")
-            page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
-            _wait_ready(page, timeout_ms)
-            _check_shown(page, as_of, buildings)
-            height = page.evaluate("() => document.documentElement.scrollHeight")
-            png_bytes = page.screenshot(full_page=True, type="png")
+            context = self._context_for(base_url, cookie)
+            tab = context.new_page()
+            tab.emulate_media(media="screen")
+            mark("context")
+            tab.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+            mark("loaded")
+            _wait_ready(tab, timeout_ms)
+            mark("ready")
+            _check_shown(tab, as_of, buildings)
+            height = tab.evaluate("() => document.documentElement.scrollHeight")
+            png_bytes = tab.screenshot(full_page=True, type="png", timeout=timeout_ms)
+            mark("png")
             # A4: the same 432-px layout, scaled to the paper's width
-            pdf_bytes = page.pdf(format="A4", print_background=True,
-                                 scale=round(A4_WIDTH / LAYOUT_WIDTH, 3))
+            pdf_bytes = tab.pdf(format="A4", print_background=True,
+                                scale=round(A4_WIDTH / LAYOUT_WIDTH, 3))
+            mark("pdf")
         except PlaywrightError as err:
             raise ExportError(f"the browser could not render {url}: {err}") from None
         finally:
-            context.close()
+            with contextlib.suppress(PlaywrightError):   # a browser that died meanwhile
+                if tab is not None:
+                    tab.close()
+                if context is not None:
+                    context.clear_cookies()
         for path, data in ((png, png_bytes), (pdf, pdf_bytes)):
             if path:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
                 Path(path).write_bytes(data)
-        return Export(png_bytes, pdf_bytes, time.perf_counter() - started, height)
+        return Export(png_bytes, pdf_bytes, time.perf_counter() - started, height, phases)
+
+    def is_connected(self) -> bool:
+        return self.browser.is_connected()
 
     def close(self) -> None:
         try:
             self.browser.close()
+        except Exception:   # noqa: BLE001 - a browser that crashed or was killed is closed already
+            pass
         finally:
             self._pw.stop()
 
@@ -295,13 +333,225 @@ def export(base_url: str, *, chromium: str | os.PathLike | None = None, **kwargs
     return made
 
 
+# -- one warm browser per process ---------------------------------------------------------------
+
+IDLE_S = 300          # a warm browser left idle this long is closed (its ~150 MB given back)
+WAITING = 2           # exports that may wait behind the one rendering; one more is refused
+HANG_S = 30           # beyond its own timeout, how long a render may take before the browser is killed
+
+
+_LAUNCH = "launch"    # Warm's job that only starts the browser
+
+
+class Warm:
+    """One headless Chromium for the whole process, started at the first export, kept for the next.
+
+    The dashboard's export button (every session's script thread) and the schedule share it.
+    Playwright's sync API belongs to the thread that started it, so the browser lives in a
+    thread of its own that renders one export at a time, in order; `WAITING` more may queue,
+    another is refused at once (ExportError) rather than pile up. Idle for `idle_s`, the browser
+    is closed and the thread ends; the next export starts both again. A browser that crashed or
+    was closed is started again for the next export. A render that outlives its timeout by
+    `HANG_S` (a hung browser: Playwright's own timeouts did not fire) has its browser killed,
+    which ends the stuck call; the caller gets an ExportError and the next export a new browser.
+    `launches`: how many times Chromium was started (the tests count it)."""
+
+    def __init__(self, chromium: str | os.PathLike | None = None, *, idle_s: float = IDLE_S,
+                 waiting: int = WAITING):
+        self.chromium = chromium
+        self.idle_s = idle_s
+        self.launches = 0
+        self.waiting = waiting
+        self._slots = threading.BoundedSemaphore(1 + waiting)
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._renderer: Renderer | None = None
+        self._driver: list[int] = []      # the Playwright driver's process tree (killed on a hang)
+        self._killed = False              # its driver was killed: Playwright may not know yet
+
+    def render(self, base_url: str, *, timeout_s: float = 60, **kwargs) -> Export:
+        """As Renderer.render, in the warm browser; waits for the exports ahead of it."""
+        if not self._slots.acquire(blocking=False):
+            raise ExportError("the browser is busy with other exports: try again in a minute")
+        done: Future = Future()
+        began: list[float] = []       # when the thread took the job (after those ahead of it)
+        bound = timeout_s + HANG_S
+        queued_until = time.monotonic() + bound * (1 + self.waiting)   # each one ahead bounded alike
+        try:
+            with self._lock:
+                self._jobs.put((done, began, base_url, timeout_s, kwargs))
+                self._ensure_thread()
+            while True:
+                try:
+                    return done.result(timeout=0.5)
+                except FutureTimeout:
+                    now = time.monotonic()
+                    if (began and now - began[0] > bound) or now > queued_until:
+                        break
+            self._kill()
+            raise ExportError(f"the browser did not finish within {bound:.0f} s; "
+                              "it was stopped and starts again for the next export")
+        finally:
+            if not done.done():   # the thread must not release a slot for a job nobody waits for
+                done.cancel()
+            self._slots.release()
+
+    def start(self) -> None:
+        """Start the browser now, in the background, for an export about to be asked for (while
+        a dashboard boots); a failure here is met again, and said, by that export."""
+        with self._lock:
+            self._jobs.put(_LAUNCH)
+            self._ensure_thread()
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="sitrep-briefing-browser", daemon=True)
+            self._thread.start()
+
+    @property
+    def is_running(self) -> bool:
+        renderer = self._renderer
+        return renderer is not None and not self._killed and renderer.is_connected()
+
+    def close(self) -> None:
+        """Close the browser now (the process is ending); the next export starts it again."""
+        with self._lock:
+            thread = self._thread
+            if thread is not None:
+                self._jobs.put(None)
+        if thread is not None:
+            thread.join(timeout=10)
+
+    def _work(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get(timeout=self.idle_s)
+            except queue.Empty:
+                with self._lock:      # no job arrived: close, unless one arrives right now
+                    if not self._jobs.empty():
+                        continue
+                    self._thread = None
+                self._stop_browser()
+                return
+            if job is None:           # close()
+                with self._lock:
+                    self._thread = None
+                self._stop_browser()
+                return
+            if job is _LAUNCH:
+                if not self.is_running:
+                    with contextlib.suppress(Exception):
+                        self._launch()
+                continue
+            done, began, base_url, timeout_s, kwargs = job
+            if not done.set_running_or_notify_cancel():
+                continue
+            began.append(time.monotonic())
+            try:
+                done.set_result(self._render(base_url, timeout_s, kwargs))
+            except BaseException as err:   # noqa: BLE001 - handed to the caller's thread
+                done.set_exception(err)
+
+    def _render(self, base_url: str, timeout_s: float, kwargs: dict) -> Export:
+        started = time.perf_counter()
+        launches = self.launches
+        if not self.is_running:     # not started yet, idle-closed, or found dead last time
+            self._launch()
+        try:
+            made = self._renderer.render(base_url, timeout_s=timeout_s, **kwargs)
+        except Exception:
+            if self.is_running:     # the page's fault (an error box, a timeout): said as it is
+                raise
+            # the browser died while idle (Playwright learns it at the next call): once more
+            self._launch()
+            made = self._renderer.render(base_url, timeout_s=timeout_s, **kwargs)
+        before = time.perf_counter() - started - made.seconds
+        made.seconds += before
+        if self.launches != launches:   # this export paid for starting Chromium
+            made.phases = {"launch": round(before, 3), **{k: round(v + before, 3) for k, v in made.phases.items()}}
+        return made
+
+    def _launch(self) -> None:
+        self._stop_browser()
+        before = set(_children(os.getpid()))
+        self._killed = False
+        self._renderer = Renderer(self.chromium)
+        self.launches += 1
+        # the Playwright driver this launch started (its Chromium runs below it)
+        self._driver = [pid for pid in set(_children(os.getpid())) - before
+                        if b"playwright" in _cmdline(pid)]
+
+    def _stop_browser(self) -> None:
+        renderer, self._renderer = self._renderer, None
+        if renderer is not None:
+            try:
+                renderer.close()
+            except Exception:   # noqa: BLE001 - a dead driver: its processes are killed below
+                self._kill()
+        self._driver = []
+
+    def _kill(self) -> None:
+        self._killed = True
+        for root in self._driver:
+            for pid in reversed(_tree(root)):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        todo += _children(current)
+    return out
+
+
+_shared: Warm | None = None
+_shared_lock = threading.Lock()
+
+
+def warm() -> Warm:
+    """This process's warm browser (see Warm), made at the first call, closed at exit."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Warm()
+            atexit.register(_shared.close)
+        return _shared
+
+
 def _wait_ready(page, timeout_ms: float) -> None:
     """The script has finished, every chart has painted, and the fonts are loaded."""
-    page.wait_for_function(_READY, timeout=timeout_ms, polling=50)
+    # checked at every animation frame: no polling interval to wait out
+    page.wait_for_function(_READY, timeout=timeout_ms, polling="raf")
     page.evaluate("() => document.fonts.ready.then(() => true)")
     # a second look a moment later: a rerun may start right after a run ends
     page.wait_for_timeout(50)
-    page.wait_for_function(_READY, timeout=timeout_ms, polling=50)
+    page.wait_for_function(_READY, timeout=timeout_ms, polling="raf")
 
 
 def _check_shown(page, as_of: date | None, buildings) -> None:
@@ -331,21 +581,32 @@ def own_url() -> str:
 
 
 def export_here(f) -> Export:
-    """The page's button: the same export, against this dashboard when it is the open demo,
-    else against a dashboard of the export's own (the viewer's own session stays in their
-    browser: it is never handed to another one)."""
+    """The page's button: the same export, in this process's warm browser (Warm), against this
+    very dashboard. With sign-in, the export's browser gets a session of its own for the viewer
+    (their name and role as the users file has them now), made here, sent to no browser but the
+    export's, and revoked as soon as the render ends: the viewer's own cookie never leaves their
+    browser. A viewer removed or changed meanwhile gets no session (ExportError); a session the
+    gate refuses shows the sign-in form, which the export refuses too (fail closed)."""
+    from sitrep.access import auth, sessions
+    from sitrep.access import mode as access
     from sitrep.app import session
     from sitrep.app.filters import District
 
-    kwargs = {"as_of": f.as_of, "buildings": list(f.buildings), "lang": f.lang,
-              "district": isinstance(f, District)}
+    district = isinstance(f, District)
+    kwargs = {"as_of": f.as_of, "buildings": list(f.buildings), "lang": f.lang, "district": district,
+              "compound": None if district else f.compound}
     if session.is_open_demo():
-        return export(own_url(), **kwargs)
-    started = time.perf_counter()
-    with Dashboard() as server, Renderer() as renderer:
-        made = renderer.render(server.wait(), cookie=server.cookie, **kwargs)
-    made.seconds = time.perf_counter() - started
-    return made
+        return warm().render(own_url(), **kwargs)
+    user, role = session.current_user()
+    mode = access.current()
+    entry = (mode.users or {}).get(user) if mode.kind == "users" and user else None
+    if entry is None or entry.get("role") != role:
+        raise ExportError("the viewer's account changed or was removed: sign in again")
+    token = sessions.create(user, role, auth.stamp(entry))
+    try:
+        return warm().render(own_url(), cookie=token, **kwargs)
+    finally:
+        sessions.revoke(token)
 
 
 def filters_record(as_of: date | None, buildings, lang: str, compound: str | None = None, *,

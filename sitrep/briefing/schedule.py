@@ -24,6 +24,7 @@ day due only, as a coalesced cron job would), and a restart never makes a day ag
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -231,11 +232,57 @@ def _iso(value) -> str | None:
     return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
 
 
+class Dashboards:
+    """The export's dashboard for a run of briefings (a tick's, the command's): started when the
+    first briefing needs it, kept for the next, started again if it died; closed at the end."""
+
+    def __init__(self, store):
+        self.store = store
+        self.server = None
+
+    def get(self):
+        from sitrep.briefing import export
+
+        if self.server is not None and self.server.proc.poll() is not None:
+            self.close()
+        if self.server is None:
+            self.server = export.Dashboard(self.store)
+        return self.server
+
+    def close(self) -> None:
+        server, self.server = self.server, None
+        if server is not None:
+            server.close()
+
+    def __enter__(self) -> Dashboards:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def make(store, job: Job, day: date, *, now: datetime | None = None, out: Path | None = None,
          who: str = "schedule", attempts: int | None = None, retry_wait_s: float | None = None,
-         chromium: str | None = None, due_at: datetime | None = None) -> dict:
+         chromium: str | None = None, due_at: datetime | None = None,
+         dashboards: Dashboards | None = None) -> dict:
     """Render the briefing of `day` into its dated folder (tried `attempts` times), post it to
-    the job's webhook, record it in the audit trail; returns its meta.json."""
+    the job's webhook, record it in the audit trail; returns its meta.json. The render goes
+    through the process's warm browser (export.warm) and `dashboards` (else a dashboard of its own)."""
+    from sitrep.briefing import export
+
+    with contextlib.ExitStack() as stack:
+        if dashboards is None:
+            dashboards = stack.enter_context(Dashboards(store))
+        browser = export.warm()
+        if chromium is not None:    # another Chromium than the process's: a browser of its own
+            browser = export.Warm(chromium)
+            stack.callback(browser.close)
+        return _make(store, job, day, now=now, out=out, who=who, attempts=attempts,
+                     retry_wait_s=retry_wait_s, due_at=due_at, dashboards=dashboards, browser=browser)
+
+
+def _make(store, job: Job, day: date, *, now, out, who, attempts, retry_wait_s, due_at, dashboards,
+          browser) -> dict:
     from sitrep.access import audit
     from sitrep.briefing import export
 
@@ -266,12 +313,12 @@ def make(store, job: Job, day: date, *, now: datetime | None = None, out: Path |
                 meta["errors"].append(found.problem)
                 break
             meta["as_of"] = found.as_of.isoformat()
-            chromium = export.find_chromium(chromium)    # before starting a dashboard for nothing
-            with export.Dashboard(store) as server, export.Renderer(chromium) as renderer:
-                renderer.render(server.wait(), cookie=server.cookie, as_of=found.as_of,
-                                compound=job.compound, page=job.page,
-                                district=job.compound is None,
-                                png=partial / PNG, pdf=partial / PDF)
+            export.find_chromium(browser.chromium)    # before starting a dashboard for nothing
+            server = dashboards.get()
+            browser.start()                           # Chromium starts while the dashboard boots
+            browser.render(server.wait(), cookie=server.cookie, as_of=found.as_of,
+                           compound=job.compound, page=job.page, district=job.compound is None,
+                           png=partial / PNG, pdf=partial / PDF)
             _thumbnail(partial / PNG, partial / THUMB)
             meta["ok"] = True
             break
@@ -366,11 +413,13 @@ class Schedule:
 
     def tick(self) -> None:
         now = config.local_now()
-        for job, day in pending(self.store, now, self.jobs()):
-            try:
-                make(self.store, job, day, due_at=datetime.combine(day + timedelta(days=1), job.at))
-            except Exception:   # noqa: BLE001 - the next tick tries again; the server goes on
-                log.exception("briefing %s %s could not be made", job.key, day)
+        with Dashboards(self.store) as dashboards:    # one export dashboard for the tick's briefings
+            for job, day in pending(self.store, now, self.jobs()):
+                try:
+                    make(self.store, job, day, due_at=datetime.combine(day + timedelta(days=1), job.at),
+                         dashboards=dashboards)
+                except Exception:   # noqa: BLE001 - the next tick tries again; the server goes on
+                    log.exception("briefing %s %s could not be made", job.key, day)
 
     def start(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler

@@ -163,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  "own on a free loopback port against the current snapshot; no "
                                  "password needed)")
     p.add_argument("--chromium", help="Chromium executable (default: chromium on PATH)")
+    p.add_argument("--phases", action="store_true",
+                   help="also print when each step ended, in seconds since the command started (the bench)")
 
     p = sub.add_parser("bench", parents=[common], help="render every page cold and warm; print medians")
     p.add_argument("--runs", type=int, default=5)
@@ -171,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--briefing", action=argparse.BooleanOptionalAction, default=True,
                    help="time the briefing export, cold and against a running dashboard")
+    p.add_argument("--briefing-only", action="store_true",
+                   help="only the briefing export (cold, --url, the warm browser, a bare Chromium), --runs times")
     p.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
                    help="peak RSS of importing a 20 MB file of each format, and of the dashboard server")
     p.add_argument("--cache-memory", type=int, default=0, metavar="DAYS",
@@ -589,20 +593,43 @@ def cmd_briefing(args) -> int:
         return _briefing_folders(args)
     if not (args.png or args.pdf):
         raise UsageError("say where to write: --png FILE and/or --pdf FILE, or --out DIR")
-    as_of = _check_briefing_filters(args)
     started = time.perf_counter()
-    wanted = {"as_of": as_of, "buildings": args.building, "lang": args.lang, "png": args.png,
-              "pdf": args.pdf, "district": args.district}
+    steps = {"command": round(_process_age(), 3)}    # interpreter start and imports, until here
+
+    def step(name: str) -> None:
+        steps[name] = round(steps["command"] + time.perf_counter() - started, 3)
+
     try:
         chromium = export.find_chromium(args.chromium)
-        if args.url:
-            export.export(args.url, chromium=chromium, **wanted)
-        else:   # a dashboard of its own, in demo mode; the browser starts while it boots
-            with export.Dashboard(args.store) as server, export.Renderer(chromium) as renderer:
-                renderer.render(server.wait(), cookie=server.cookie, **wanted)
     except export.ExportError as err:
         print(f"python -m sitrep briefing: error: {err}", file=sys.stderr)
         return 1
+    # the slow parts side by side: the dashboard boots (~2-3 s) while Chromium starts in a
+    # thread of its own and this process checks the date and buildings against the store
+    server = None if args.url else export.Dashboard(args.store)
+    browser = export.Warm(chromium)
+    browser.start()
+    step("started")
+    try:
+        as_of = _check_briefing_filters(args)
+        step("checked")
+        wanted = {"as_of": as_of, "buildings": args.building, "lang": args.lang, "png": args.png,
+                  "pdf": args.pdf, "district": args.district}
+        url = args.url or server.wait()
+        step("dashboard")
+        offset = steps["command"] + time.perf_counter() - started
+        made = browser.render(url, cookie=server.cookie if server else None, **wanted)
+        steps.update({k: round(offset + v, 3) for k, v in made.phases.items()})
+    except export.ExportError as err:
+        print(f"python -m sitrep briefing: error: {err}", file=sys.stderr)
+        return 1
+    finally:
+        if server is not None:
+            server.proc.terminate()     # both shut down at once
+        browser.close()
+        if server is not None:
+            server.close()
+        step("closed")
     audit.record("briefing", f"cli:{getpass.getuser()}",
                  " ".join(str(p) for p in (args.png, args.pdf) if p),
                  export.filters_record(as_of, args.building, args.lang, district=args.district),
@@ -612,8 +639,23 @@ def cmd_briefing(args) -> int:
             print(path)
     scope = "district" if args.district else " ".join(args.building) or "all buildings"
     print(f"briefing {as_of or 'default date'} {scope}: "
-          f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+          f"{time.perf_counter() - started + steps['command']:.1f} s", file=sys.stderr)
+    if args.phases:
+        step("done")
+        print("phases " + json.dumps(steps), file=sys.stderr)
     return 0
+
+
+def _process_age() -> float:
+    """Seconds since this process started (Linux: /proc/self/stat, in clock ticks since boot)."""
+    import os
+    import time
+
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _briefing_folders(args) -> int:
@@ -645,17 +687,18 @@ def _briefing_folders(args) -> int:
         wanted.append(schedule.district_job(args.store))
     day = args.date or config.local_now().date() - timedelta(days=1)
     failed = 0
-    for job in wanted:
-        name = job.compound or job.key
-        meta = schedule.make(args.store, job, day, out=args.out, who=f"cli:{getpass.getuser()}",
-                             chromium=args.chromium)
-        where = schedule.folder(args.out, job, day)
-        if meta["ok"]:
-            print(where)
-        else:
-            failed += 1
-            print(f"python -m sitrep briefing: {name} {day}: not made after {meta['attempts']} "
-                  f"attempts: {meta['error']} ({where / schedule.META})", file=sys.stderr)
+    with schedule.Dashboards(args.store) as dashboards:    # one export dashboard for them all
+        for job in wanted:
+            name = job.compound or job.key
+            meta = schedule.make(args.store, job, day, out=args.out, who=f"cli:{getpass.getuser()}",
+                                 chromium=args.chromium, dashboards=dashboards)
+            where = schedule.folder(args.out, job, day)
+            if meta["ok"]:
+                print(where)
+            else:
+                failed += 1
+                print(f"python -m sitrep briefing: {name} {day}: not made after {meta['attempts']} "
+                      f"attempts: {meta['error']} ({where / schedule.META})", file=sys.stderr)
     return 1 if failed else 0
 
 
