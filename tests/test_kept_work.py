@@ -141,6 +141,12 @@ def test_the_floor_page_exists_only_for_the_bench(fixture_env, monkeypatch):
     at = app()                                           # bench mode without asking: the dashboard
     at.run()
     assert at.title[0].value != "floor"
+    at = app(bench="repaint")                            # the repaint's floor: a picker redraws the chart
+    at.run()
+    before = at.get("plotly_chart")[0].proto.spec
+    assert [t.value for t in at.title] == ["floor"] and len(at.sidebar.multiselect) == 1
+    at.sidebar.multiselect[0].select("B5").run()
+    assert at.get("plotly_chart")[0].proto.spec != before and not at.metric
 
 
 def test_every_kept_thing_has_a_bound():
