@@ -134,6 +134,7 @@ _PEAK_AT_EXIT = ("import atexit, sys\n"
 _IMPORT_CHILD = _PEAK_AT_EXIT + "import runpy; sys.argv[0] = 'sitrep'; runpy.run_module('sitrep', run_name='__main__')\n"
 _READ_CSV_CHILD = _PEAK_AT_EXIT + ("import duckdb\n"
                                    "con = duckdb.connect()\n"
+                                   "con.execute('set enable_progress_bar = false')\n"
                                    "con.execute('create table t as select * from read_csv($p)', {'p': sys.argv[1]})\n"
                                    "assert con.execute('select count(*) from t').fetchall()[0][0] > 0\n")
 _OPENPYXL_CHILD = _PEAK_AT_EXIT + ("import openpyxl\n"
@@ -203,7 +204,7 @@ def import_process(rows: int, runs: int = 3) -> dict:
             shutil.copytree(folder / "base", target)
             done = _child(_IMPORT_CHILD, "import", str(path), "--store", str(target), "--compound", "bench",
                           "--max-file-mb", limit, "--json")
-            (result,) = json.loads(done.pop("stdout"))["files"]
+            (result,) = json.loads(done.pop("stdout").splitlines()[-1])["files"]
             assert result["accepted"] == rows, result
             return done
 
@@ -234,7 +235,7 @@ def xlsx_vs_openpyxl(rows: int, runs: int = 3) -> dict:
             shutil.copytree(folder / "base", target)
             done = _child(_IMPORT_CHILD, "import", str(path), "--store", str(target), "--compound", "bench",
                           "--json")
-            (result,) = json.loads(done.pop("stdout"))["files"]
+            (result,) = json.loads(done.pop("stdout").splitlines()[-1])["files"]
             assert result["accepted"] == rows, result
             return done
 
