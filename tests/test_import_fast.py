@@ -270,6 +270,59 @@ def test_the_fast_path_and_the_per_row_path_give_identical_imports(tmp_path, mon
         assert 0 < fast < read, kind
 
 
+@pytest.mark.parametrize("seed, quoted", [(4, False), (5, True)])
+def test_a_sheet_read_in_parts_imports_as_one_read_whole(tmp_path, monkeypatch, spy, seed, quoted):
+    """The column-at-a-time path takes a sheet COLUMN_PART_ROWS rows at a time (to bound its
+    memory): parts of 37 rows, with duplicates and rejected rows on both sides of the parts'
+    borders, give the results, tables and rejected rows of one part and of the per-row path."""
+    paths = messy_files(tmp_path / "files", seed, 400, quoted)
+    parts = []
+    original = fastparse.raw_columns
+
+    def raw_columns(*args, **kw):
+        parts.append(args[1])
+        return original(*args, **kw)
+
+    monkeypatch.setattr(fastparse, "raw_columns", raw_columns)
+    runs = []
+    for fast, part in ((True, 37), (True, 1_000_000), (False, 37)):
+        monkeypatch.setattr(importer, "FAST_PATH", fast)
+        monkeypatch.setattr(importer, "COLUMN_PART_ROWS", part)
+        parts.clear()
+        folder = tmp_path / f"store-{fast}-{part}"
+        runs.append(([load(folder, paths), load(folder, paths[2:])], dump(folder)))
+        if fast:  # 6 logs of 400 rows (+ title and header) read again: 11 parts each, or 1
+            assert len(parts) == 12 * (11 if part == 37 else 1), part
+    assert runs[0] == runs[1] == runs[2]
+    assert len(runs[0][1]["rejected_rows"]) > 100 and all(r[0][4] > 0 for r in runs[0][0][1:])
+
+
+def test_a_workbook_part_with_date_cells_goes_row_by_row_and_the_rest_column_wise(tmp_path, monkeypatch, spy):
+    """An XLSX part whose cells are all text takes the column path; a part with an Excel
+    date-time cell the per-row path; together they import what the per-row path imports."""
+    import openpyxl
+
+    write(tmp_path, "b.csv", REGISTERS["b.csv"])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["送达时间", "地址", "物资", "数量"])
+    for i in range(6):  # rows 2-7 text; rows 8-13 an Excel date-time cell each; a duplicate
+        sheet.append([f"2020-02-10 08:{i:02d}", f"B5-{1301 + i}", "蔬菜", str(i + 1)])
+    for i in range(6):
+        sheet.append([datetime(2020, 2, 10, 9, i), f"B5-{1301 + i}", "蔬菜", str(i + 1)])
+    sheet.append(["2020-02-10 08:01", "B5-1302", "蔬菜", "2"])
+    book.save(tmp_path / "d.xlsx")
+    out = []
+    for fast in (True, False):
+        monkeypatch.setattr(importer, "FAST_PATH", fast)
+        monkeypatch.setattr(importer, "COLUMN_PART_ROWS", 6)
+        out.append((load(tmp_path / f"s-{fast}", [tmp_path / "b.csv", tmp_path / "d.xlsx"]),
+                    dump(tmp_path / f"s-{fast}")))
+    assert out[0] == out[1]
+    assert out[0][0][1] == ("deliveries", 13, 12, 0, 1, None)  # 13 rows read: 12 new, 1 duplicate
+    assert spy["deliveries"] == [7, 7]  # parts 1 (rows 2-7) and 3 (row 14) column-wise; 2 by row
+
+
 def test_rejections_are_the_same_whichever_path(tmp_path, monkeypatch):
     write(tmp_path, "b.csv", REGISTERS["b.csv"])
     write(tmp_path, "d.csv", "送达时间,地址,物资,数量,单位\n"

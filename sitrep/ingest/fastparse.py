@@ -63,16 +63,19 @@ class RawColumns:
         return len(self.index)
 
 
-def raw_columns(sheet: Sheet, start: int, mapping: dict[int, str]) -> RawColumns | None:
-    """The mapped columns of the rows from `start` on, blank rows left out; None when a
-    cell is not text (an XLSX date or number cell): the per-row path reads those."""
+def raw_columns(sheet: Sheet, start: int, mapping: dict[int, str], end: int | None = None) -> RawColumns | None:
+    """The mapped columns of the rows from `start` up to `end` (None: the last), blank rows
+    left out; None when a cell is not text (an XLSX date or number cell): the per-row path
+    reads those."""
+    end = len(sheet) if end is None else min(end, len(sheet))
     if sheet.lines is not None:
-        return _from_lines(sheet.lines, start, mapping, sheet.delimiter)
-    return _from_rows(sheet.rows, start, mapping)
+        return _from_lines(sheet.lines, start, mapping, sheet.delimiter, end)
+    return _from_rows(sheet.rows, start, mapping, end)
 
 
-def _from_lines(lines: pa.Array, start: int, mapping: dict[int, str], delimiter: str = ",") -> RawColumns:
-    data = lines.slice(start)
+def _from_lines(lines: pa.Array, start: int, mapping: dict[int, str], delimiter: str = ",",
+                end: int | None = None) -> RawColumns:
+    data = lines.slice(start, None if end is None else max(end - start, 0))
     keep = pc.fill_null(pc.match_substring_regex(data, _NONBLANK_RE2), False).to_numpy(
         zero_copy_only=False).copy()
     for i in np.flatnonzero(~keep):  # no letter or digit: the per-row path's test
@@ -96,9 +99,9 @@ def _from_lines(lines: pa.Array, start: int, mapping: dict[int, str], delimiter:
     return RawColumns(index + start, cells)
 
 
-def _from_rows(rows: list, start: int, mapping: dict[int, str]) -> RawColumns | None:
+def _from_rows(rows: list, start: int, mapping: dict[int, str], end: int | None = None) -> RawColumns | None:
     kept: list[int] = []
-    for i in range(start, len(rows)):
+    for i in range(start, len(rows) if end is None else min(end, len(rows))):
         cells = rows[i][1]
         try:
             joined = "".join(cells)
