@@ -29,7 +29,6 @@ from datetime import datetime
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -192,7 +191,9 @@ def _factorize(cells: list[pa.Array | None], n: int) -> tuple[np.ndarray, list[t
             codes, combos = index, [combos[0] + (v,) for v in distinct]
             continue
         size = len(distinct)
-        codes, uniques = pd.factorize(codes * size + index)
+        encoded = pc.dictionary_encode(pa.array(codes * size + index))  # (in order of appearance)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        uniques = encoded.dictionary.to_numpy(zero_copy_only=False)
         combos = [combos[u // size] + (distinct[u % size],) for u in uniques.tolist()]
     return codes, combos
 
@@ -403,13 +404,16 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
 def _new_rows(con, table: str, hashes: pa.Array, seen: set[str], compound: str) -> np.ndarray:
     """Per hash (in file order): not in the table, not in `seen`, first of its value here."""
     new = first_of_each(hashes)
-    con.register("_hashes", pa.table({"i": pa.array(np.arange(len(hashes))), "h": hashes}))
+    # The table's rows probe this file's part (DuckDB builds its hash table from the part, not
+    # from every row the table holds: memory that does not grow with the table).
+    con.register("_hashes", pa.table({"h": hashes}))
     try:
-        known = _arrow(con.sql(f"select i from _hashes where h in (select row_hash from {sql_table(table)}"
-                               " where compound = $compound)", params={"compound": compound}))
+        known = _arrow(con.sql(f"select distinct row_hash as h from {sql_table(table)} where compound = $compound"
+                               " and row_hash in (select h from _hashes)", params={"compound": compound}))
     finally:
         con.unregister("_hashes")
-    new[known.column("i").to_numpy()] = False
+    if known.num_rows:
+        new &= ~pc.is_in(hashes, value_set=known.column("h").combine_chunks()).to_numpy(zero_copy_only=False)
     if seen:
         new &= ~pc.is_in(hashes, value_set=pa.array(list(seen), pa.string())).to_numpy(zero_copy_only=False)
     return new
@@ -424,17 +428,30 @@ def first_of_each(hashes: pa.Array) -> np.ndarray:
     lengths = pc.binary_length(hashes).to_numpy(zero_copy_only=False)
     width = int(lengths[0])
     if hashes.null_count or (lengths != width).any() or width < 16:
-        values = hashes.to_pylist()
-        return ~pd.Series(values).duplicated().to_numpy()
+        return _first_occurrences(hashes)
     hashes = hashes.cast(pa.string())
     start = np.frombuffer(hashes.buffers()[1], dtype=np.int32)[hashes.offset]
     grid = np.frombuffer(hashes.buffers()[2], dtype=np.uint8)[start:start + n * width].reshape(n, width)
     nibbles = _HEX[grid[:, :16]]  # the first 64 bits of the digest, as a number
     key = np.ascontiguousarray((nibbles[:, 0::2] << 4) | nibbles[:, 1::2]).view(np.uint64).ravel()
-    maybe = np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy())
+    codes = _codes(pa.array(key))
+    maybe = np.flatnonzero(np.bincount(codes)[codes] > 1)  # a 64-bit prefix seen more than once
     if len(maybe):  # (in order) the full digests decide
-        values = hashes.take(pa.array(maybe)).to_pylist()
-        first[maybe[pd.Series(values).duplicated().to_numpy()]] = False
+        first[maybe[~_first_occurrences(hashes.take(pa.array(maybe)))]] = False
+    return first
+
+
+def _codes(values: pa.Array) -> np.ndarray:
+    """Each value's code (equal values, nulls among them, share one), in order of appearance."""
+    encoded = pc.dictionary_encode(values, null_encoding="encode")
+    return encoded.indices.to_numpy(zero_copy_only=False)
+
+
+def _first_occurrences(values: pa.Array) -> np.ndarray:
+    """True where a value (nulls one value) appears for the first time."""
+    codes = _codes(values)
+    first = np.zeros(len(codes), dtype=bool)
+    first[np.unique(codes, return_index=True)[1]] = True
     return first
 
 
