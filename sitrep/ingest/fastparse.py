@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import duckdb
 import numpy as np
@@ -99,14 +99,18 @@ def _from_lines(lines: pa.Array, start: int, mapping: dict[int, str], delimiter:
 
 
 def _from_rows(rows: list, start: int, mapping: dict[int, str], end: int | None = None) -> RawColumns | None:
+    """Rows of cells (a quoted CSV, an XLSX sheet) as columns. A column of XLSX cells of one
+    Python type (date-times, numbers) becomes an Arrow column of that type, which gives the
+    same values back; None when a column mixes types (say a number cell among text cells):
+    the per-row path reads the part."""
     kept: list[int] = []
     for i in range(start, len(rows) if end is None else min(end, len(rows))):
         cells = rows[i][1]
         try:
-            joined = "".join(cells)
-        except TypeError:
-            return None
-        if _NONBLANK.search(joined) or not all(P.is_blank(c) for c in cells):
+            text = _NONBLANK.search("".join(cells))
+        except TypeError:  # a cell that is not text
+            text = None
+        if text or not all(P.is_blank(c) for c in cells):
             kept.append(i)
     columns = {}
     for j, name in mapping.items():
@@ -114,8 +118,24 @@ def _from_rows(rows: list, start: int, mapping: dict[int, str], end: int | None 
         for i in kept:
             cells = rows[i][1]
             column.append(cells[j] if j < len(cells) else None)
-        columns[name] = pa.array(column, pa.string())
+        kinds = {type(v) for v in column if v is not None}
+        if kinds <= {str}:
+            columns[name] = pa.array(column, pa.string())
+        elif len(kinds) == 1 and (kind := _TYPED.get(kinds.pop())) is not None:
+            if kind == pa.timestamp("us") and any(v is not None and v.tzinfo is not None for v in column):
+                return None  # (Arrow would move an aware time to UTC; the reader makes none)
+            try:
+                columns[name] = pa.array(column, kind)
+            except (pa.ArrowInvalid, OverflowError):  # (an int beyond 64 bits)
+                return None
+        else:
+            return None
     return RawColumns(np.array(kept, dtype=np.int64), columns)
+
+
+# Python types of XLSX cells (read.py) kept as Arrow columns that give the same values back.
+_TYPED = {int: pa.int64(), float: pa.float64(), bool: pa.bool_(), datetime: pa.timestamp("us"),
+          date: pa.date32(), time: pa.time64("us"), timedelta: pa.duration("us")}
 
 
 # ---------------------------------------------------------------- parsing
@@ -246,6 +266,13 @@ def canonical_datetimes(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     stamps = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     fast = np.zeros(n, dtype=bool)
     if n == 0 or cells.null_count == n:
+        return stamps, fast
+    if pa.types.is_timestamp(cells.type):  # XLSX date-time cells: parse_datetime drops the microseconds
+        stamps = cells.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False).astype("datetime64[s]")
+        years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
+        fast = ~np.isnat(stamps) & (years >= 1900) & (years <= 2099)
+        return np.where(fast, stamps, np.datetime64("NaT")).astype("datetime64[us]"), fast
+    if not pa.types.is_string(cells.type):
         return stamps, fast
     lengths = pc.fill_null(pc.binary_length(cells), 0).to_numpy(zero_copy_only=False)
     for width in (19, 16):
@@ -378,7 +405,8 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
             rows = fast.append_column("row_hash", hashes.slice(0, fast.num_rows))
             if not keep[:fast.num_rows].all():
                 rows = rows.filter(pa.array(keep[:fast.num_rows]))
-            register("_fast_rows", rows)
+            # (values decoded first: DuckDB inserts plain columns faster than it decodes them)
+            register("_fast_rows", pa.table([_decoded(c) for c in rows.columns], names=rows.column_names))
             sources.append(f"""select pos, {', '.join(f'"v:{c}"' if c in staged.columns else 'null'
                                                       for c in names)}, row_hash from _fast_rows""")
         kept = [(pos, rec) for (pos, rec), new in zip(slow, keep[fast.num_rows:], strict=True) if new]
@@ -399,6 +427,12 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
         for name in registered:
             with contextlib.suppress(duckdb.Error):  # an aborted transaction: the snapshot is dropped
                 con.unregister(name)
+
+
+def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if not pa.types.is_dictionary(column.type):
+        return column
+    return pa.chunked_array([chunk.dictionary_decode() for chunk in column.chunks], column.type.value_type)
 
 
 def _new_rows(con, table: str, hashes: pa.Array, seen: set[str], compound: str) -> np.ndarray:
