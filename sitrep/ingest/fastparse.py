@@ -405,8 +405,7 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
             rows = fast.append_column("row_hash", hashes.slice(0, fast.num_rows))
             if not keep[:fast.num_rows].all():
                 rows = rows.filter(pa.array(keep[:fast.num_rows]))
-            # (values decoded first: DuckDB inserts plain columns faster than it decodes them)
-            register("_fast_rows", pa.table([_decoded(c) for c in rows.columns], names=rows.column_names))
+            register("_fast_rows", rows)
             sources.append(f"""select pos, {', '.join(f'"v:{c}"' if c in staged.columns else 'null'
                                                       for c in names)}, row_hash from _fast_rows""")
         kept = [(pos, rec) for (pos, rec), new in zip(slow, keep[fast.num_rows:], strict=True) if new]
@@ -427,12 +426,6 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
         for name in registered:
             with contextlib.suppress(duckdb.Error):  # an aborted transaction: the snapshot is dropped
                 con.unregister(name)
-
-
-def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    if not pa.types.is_dictionary(column.type):
-        return column
-    return pa.chunked_array([chunk.dictionary_decode() for chunk in column.chunks], column.type.value_type)
 
 
 def _new_rows(con, table: str, hashes: pa.Array, seen: set[str], compound: str) -> np.ndarray:
