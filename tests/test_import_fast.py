@@ -270,6 +270,123 @@ def test_the_fast_path_and_the_per_row_path_give_identical_imports(tmp_path, mon
         assert 0 < fast < read, kind
 
 
+@pytest.mark.parametrize("seed, quoted", [(4, False), (5, True)])
+def test_a_sheet_read_in_parts_imports_as_one_read_whole(tmp_path, monkeypatch, spy, seed, quoted):
+    """The column-at-a-time path takes a sheet COLUMN_PART_ROWS rows at a time (to bound its
+    memory): parts of 37 rows, with duplicates and rejected rows on both sides of the parts'
+    borders, give the results, tables and rejected rows of one part and of the per-row path."""
+    paths = messy_files(tmp_path / "files", seed, 400, quoted)
+    parts = []
+    original = fastparse.raw_columns
+
+    def raw_columns(*args, **kw):
+        parts.append(args[1])
+        return original(*args, **kw)
+
+    monkeypatch.setattr(fastparse, "raw_columns", raw_columns)
+    runs = []
+    for fast, part in ((True, 37), (True, 1_000_000), (False, 37)):
+        monkeypatch.setattr(importer, "FAST_PATH", fast)
+        monkeypatch.setattr(importer, "COLUMN_PART_ROWS", part)
+        parts.clear()
+        folder = tmp_path / f"store-{fast}-{part}"
+        runs.append(([load(folder, paths), load(folder, paths[2:])], dump(folder)))
+        if fast:  # 6 logs of 400 rows (+ title and header) read again: 11 parts each, or 1
+            assert len(parts) == 12 * (11 if part == 37 else 1), part
+    assert runs[0] == runs[1] == runs[2]
+    assert len(runs[0][1]["rejected_rows"]) > 100 and all(r[0][4] > 0 for r in runs[0][0][1:])
+
+
+def test_a_workbook_part_mixing_types_in_a_column_goes_row_by_row(tmp_path, monkeypatch, spy):
+    """An XLSX part whose columns each hold one type of cell takes the column path; a part
+    with date-time cells and a text cell in one column the per-row path; together they
+    import what the per-row path imports."""
+    import openpyxl
+
+    write(tmp_path, "b.csv", REGISTERS["b.csv"])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["送达时间", "地址", "物资", "数量"])
+    for i in range(6):  # rows 2-7 text; rows 8-13 Excel date-time cells but one; a duplicate
+        sheet.append([f"2020-02-10 08:{i:02d}", f"B5-{1301 + i}", "蔬菜", str(i + 1)])
+    for i in range(6):
+        sheet.append([datetime(2020, 2, 10, 9, i) if i != 2 else "2020-02-10 09:02", f"B5-{1301 + i}", "蔬菜",
+                      str(i + 1)])
+    sheet.append(["2020-02-10 08:01", "B5-1302", "蔬菜", "2"])
+    book.save(tmp_path / "d.xlsx")
+    out = []
+    for fast in (True, False):
+        monkeypatch.setattr(importer, "FAST_PATH", fast)
+        monkeypatch.setattr(importer, "COLUMN_PART_ROWS", 6)
+        out.append((load(tmp_path / f"s-{fast}", [tmp_path / "b.csv", tmp_path / "d.xlsx"]),
+                    dump(tmp_path / f"s-{fast}")))
+    assert out[0] == out[1]
+    assert out[0][0][1] == ("deliveries", 13, 12, 0, 1, None)  # 13 rows read: 12 new, 1 duplicate
+    assert spy["deliveries"] == [7, 7]  # parts 1 (rows 2-7) and 3 (row 14) column-wise; 2 by row
+    monkeypatch.setattr(importer, "FAST_PATH", True)  # all date-time cells: every part column-wise
+    spy.clear()
+    sheet.cell(10, 1).value = datetime(2020, 2, 10, 9, 2)
+    book.save(tmp_path / "d.xlsx")
+    assert load(tmp_path / "s-again", [tmp_path / "b.csv", tmp_path / "d.xlsx"])[1] == out[0][0][1]
+    assert spy["deliveries"] == [13, 13]
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_workbook_cells_of_every_type_import_alike_on_both_paths(tmp_path, monkeypatch, spy, seed):
+    """XLSX cells as the reader gives them (date-times, with and without microseconds and out
+    of range, dates, times, numbers, booleans, text, and columns mixing them) through the
+    column path give the per-row path's results, tables and rejected rows."""
+    import openpyxl
+
+    rnd = random.Random(seed)
+    folder = tmp_path / "files"
+    paths = [write(folder, n, t) for n, t in REGISTERS.items()]
+
+    def when():
+        return rnd.choice([datetime(2020, 2, 10, 8, rnd.randint(0, 59), rnd.randint(0, 59)),
+                           datetime(2020, 2, 11, 9, 30, 5, 700_000), datetime(1900, 3, 1, 8), datetime(2100, 1, 1),
+                           datetime(2020, 3, 1, 23, 59, 59, 999_000)])
+
+    def pick(*options):
+        return rnd.choice(options)
+
+    kinds = {  # per kind: header, a row, whether a column mixes types (then every part goes row by row)
+        "d": (["送达时间", "地址", "物资", "数量", "单位", "配送人"], lambda: [
+            when(), pick("B5-1302", "A1-0101", "C9-0101", "B5-3401"), pick("蔬菜", "水果", ""),
+            pick(1, 2, 20, -1, 100001), pick("斤", "箱", ""), pick("V01", "张三", "王五", None)]),
+        "d_mixed": (["送达时间", "地址", "物资", "数量"], lambda: [
+            pick(when(), "2020-02-10 08:30"), "B5-1302", "蔬菜", pick(3, "3", "20斤", 2.5)]),
+        "s": (["日期", "地址", "测温人数", "最高体温", "症状", "排查人"], lambda: [
+            pick(datetime(2020, 2, 10), datetime(2020, 2, 11, 15, 0), datetime(2030, 1, 1)),
+            pick("B5-1302", "A1-0101"), pick(1, 2, 0), pick(36.5, 37.3, 45.5, 36.1), pick("发热", "", "无"),
+            pick("V01", "V02")]),
+        "sh": (["日期", "志愿者", "开始", "结束", "任务"], lambda: [
+            pick(datetime(2020, 2, 10), datetime(2020, 2, 12)), pick("V01", "V03"),
+            pick(datetime(2020, 2, 10, 8, 0).time(), datetime(2020, 2, 10, 14, 30).time()),
+            pick(datetime(2020, 2, 10, 12, 0).time(), datetime(2020, 2, 10, 7, 0).time()), pick("配送", "值守")]),
+        "vt": (["出车时间", "返回时间", "地址", "事由"], lambda: [when(), when(), "B5-1302", pick("产检", "急诊")]),
+    }
+    for name, (header, make) in kinds.items():
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["福星城登记表"])
+        sheet.append(header)
+        for _ in range(150):
+            sheet.append(make() if rnd.random() > 0.05 else [None] * len(header))
+        book.save(folder / f"{name}.xlsx")
+        paths.append(folder / f"{name}.xlsx")
+    runs = []
+    for fast in (True, False):
+        monkeypatch.setattr(importer, "FAST_PATH", fast)
+        monkeypatch.setattr(importer, "COLUMN_PART_ROWS", 40)
+        store_dir = tmp_path / f"store-{fast}"
+        runs.append(([load(store_dir, paths), load(store_dir, paths[3:])], dump(store_dir)))
+    assert runs[0] == runs[1]
+    assert len(runs[0][1]["rejected_rows"]) > 50 and all(len(runs[0][1][t]) > 20 for t in LOGS)
+    for kind in LOGS:  # every log kind took the column path for some of its rows
+        assert spy[kind][1] > 0, kind
+
+
 def test_rejections_are_the_same_whichever_path(tmp_path, monkeypatch):
     write(tmp_path, "b.csv", REGISTERS["b.csv"])
     write(tmp_path, "d.csv", "送达时间,地址,物资,数量,单位\n"

@@ -25,11 +25,10 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -63,16 +62,19 @@ class RawColumns:
         return len(self.index)
 
 
-def raw_columns(sheet: Sheet, start: int, mapping: dict[int, str]) -> RawColumns | None:
-    """The mapped columns of the rows from `start` on, blank rows left out; None when a
-    cell is not text (an XLSX date or number cell): the per-row path reads those."""
+def raw_columns(sheet: Sheet, start: int, mapping: dict[int, str], end: int | None = None) -> RawColumns | None:
+    """The mapped columns of the rows from `start` up to `end` (None: the last), blank rows
+    left out; None when a cell is not text (an XLSX date or number cell): the per-row path
+    reads those."""
+    end = len(sheet) if end is None else min(end, len(sheet))
     if sheet.lines is not None:
-        return _from_lines(sheet.lines, start, mapping, sheet.delimiter)
-    return _from_rows(sheet.rows, start, mapping)
+        return _from_lines(sheet.lines, start, mapping, sheet.delimiter, end)
+    return _from_rows(sheet.rows, start, mapping, end)
 
 
-def _from_lines(lines: pa.Array, start: int, mapping: dict[int, str], delimiter: str = ",") -> RawColumns:
-    data = lines.slice(start)
+def _from_lines(lines: pa.Array, start: int, mapping: dict[int, str], delimiter: str = ",",
+                end: int | None = None) -> RawColumns:
+    data = lines.slice(start, None if end is None else max(end - start, 0))
     keep = pc.fill_null(pc.match_substring_regex(data, _NONBLANK_RE2), False).to_numpy(
         zero_copy_only=False).copy()
     for i in np.flatnonzero(~keep):  # no letter or digit: the per-row path's test
@@ -96,15 +98,19 @@ def _from_lines(lines: pa.Array, start: int, mapping: dict[int, str], delimiter:
     return RawColumns(index + start, cells)
 
 
-def _from_rows(rows: list, start: int, mapping: dict[int, str]) -> RawColumns | None:
+def _from_rows(rows: list, start: int, mapping: dict[int, str], end: int | None = None) -> RawColumns | None:
+    """Rows of cells (a quoted CSV, an XLSX sheet) as columns. A column of XLSX cells of one
+    Python type (date-times, numbers) becomes an Arrow column of that type, which gives the
+    same values back; None when a column mixes types (say a number cell among text cells):
+    the per-row path reads the part."""
     kept: list[int] = []
-    for i in range(start, len(rows)):
+    for i in range(start, len(rows) if end is None else min(end, len(rows))):
         cells = rows[i][1]
         try:
-            joined = "".join(cells)
-        except TypeError:
-            return None
-        if _NONBLANK.search(joined) or not all(P.is_blank(c) for c in cells):
+            text = _NONBLANK.search("".join(cells))
+        except TypeError:  # a cell that is not text
+            text = None
+        if text or not all(P.is_blank(c) for c in cells):
             kept.append(i)
     columns = {}
     for j, name in mapping.items():
@@ -112,8 +118,24 @@ def _from_rows(rows: list, start: int, mapping: dict[int, str]) -> RawColumns | 
         for i in kept:
             cells = rows[i][1]
             column.append(cells[j] if j < len(cells) else None)
-        columns[name] = pa.array(column, pa.string())
+        kinds = {type(v) for v in column if v is not None}
+        if kinds <= {str}:
+            columns[name] = pa.array(column, pa.string())
+        elif len(kinds) == 1 and (kind := _TYPED.get(kinds.pop())) is not None:
+            if kind == pa.timestamp("us") and any(v is not None and v.tzinfo is not None for v in column):
+                return None  # (Arrow would move an aware time to UTC; the reader makes none)
+            try:
+                columns[name] = pa.array(column, kind)
+            except (pa.ArrowInvalid, OverflowError):  # (an int beyond 64 bits)
+                return None
+        else:
+            return None
     return RawColumns(np.array(kept, dtype=np.int64), columns)
+
+
+# Python types of XLSX cells (read.py) kept as Arrow columns that give the same values back.
+_TYPED = {int: pa.int64(), float: pa.float64(), bool: pa.bool_(), datetime: pa.timestamp("us"),
+          date: pa.date32(), time: pa.time64("us"), timedelta: pa.duration("us")}
 
 
 # ---------------------------------------------------------------- parsing
@@ -189,7 +211,9 @@ def _factorize(cells: list[pa.Array | None], n: int) -> tuple[np.ndarray, list[t
             codes, combos = index, [combos[0] + (v,) for v in distinct]
             continue
         size = len(distinct)
-        codes, uniques = pd.factorize(codes * size + index)
+        encoded = pc.dictionary_encode(pa.array(codes * size + index))  # (in order of appearance)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        uniques = encoded.dictionary.to_numpy(zero_copy_only=False)
         combos = [combos[u // size] + (distinct[u % size],) for u in uniques.tolist()]
     return codes, combos
 
@@ -242,6 +266,13 @@ def canonical_datetimes(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     stamps = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     fast = np.zeros(n, dtype=bool)
     if n == 0 or cells.null_count == n:
+        return stamps, fast
+    if pa.types.is_timestamp(cells.type):  # XLSX date-time cells: parse_datetime drops the microseconds
+        stamps = cells.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False).astype("datetime64[s]")
+        years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
+        fast = ~np.isnat(stamps) & (years >= 1900) & (years <= 2099)
+        return np.where(fast, stamps, np.datetime64("NaT")).astype("datetime64[us]"), fast
+    if not pa.types.is_string(cells.type):
         return stamps, fast
     lengths = pc.fill_null(pc.binary_length(cells), 0).to_numpy(zero_copy_only=False)
     for width in (19, 16):
@@ -400,13 +431,16 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
 def _new_rows(con, table: str, hashes: pa.Array, seen: set[str], compound: str) -> np.ndarray:
     """Per hash (in file order): not in the table, not in `seen`, first of its value here."""
     new = first_of_each(hashes)
-    con.register("_hashes", pa.table({"i": pa.array(np.arange(len(hashes))), "h": hashes}))
+    # The table's rows probe this file's part (DuckDB builds its hash table from the part, not
+    # from every row the table holds: memory that does not grow with the table).
+    con.register("_hashes", pa.table({"h": hashes}))
     try:
-        known = _arrow(con.sql(f"select i from _hashes where h in (select row_hash from {sql_table(table)}"
-                               " where compound = $compound)", params={"compound": compound}))
+        known = _arrow(con.sql(f"select distinct row_hash as h from {sql_table(table)} where compound = $compound"
+                               " and row_hash in (select h from _hashes)", params={"compound": compound}))
     finally:
         con.unregister("_hashes")
-    new[known.column("i").to_numpy()] = False
+    if known.num_rows:
+        new &= ~pc.is_in(hashes, value_set=known.column("h").combine_chunks()).to_numpy(zero_copy_only=False)
     if seen:
         new &= ~pc.is_in(hashes, value_set=pa.array(list(seen), pa.string())).to_numpy(zero_copy_only=False)
     return new
@@ -421,17 +455,30 @@ def first_of_each(hashes: pa.Array) -> np.ndarray:
     lengths = pc.binary_length(hashes).to_numpy(zero_copy_only=False)
     width = int(lengths[0])
     if hashes.null_count or (lengths != width).any() or width < 16:
-        values = hashes.to_pylist()
-        return ~pd.Series(values).duplicated().to_numpy()
+        return _first_occurrences(hashes)
     hashes = hashes.cast(pa.string())
     start = np.frombuffer(hashes.buffers()[1], dtype=np.int32)[hashes.offset]
     grid = np.frombuffer(hashes.buffers()[2], dtype=np.uint8)[start:start + n * width].reshape(n, width)
     nibbles = _HEX[grid[:, :16]]  # the first 64 bits of the digest, as a number
     key = np.ascontiguousarray((nibbles[:, 0::2] << 4) | nibbles[:, 1::2]).view(np.uint64).ravel()
-    maybe = np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy())
+    codes = _codes(pa.array(key))
+    maybe = np.flatnonzero(np.bincount(codes)[codes] > 1)  # a 64-bit prefix seen more than once
     if len(maybe):  # (in order) the full digests decide
-        values = hashes.take(pa.array(maybe)).to_pylist()
-        first[maybe[pd.Series(values).duplicated().to_numpy()]] = False
+        first[maybe[~_first_occurrences(hashes.take(pa.array(maybe)))]] = False
+    return first
+
+
+def _codes(values: pa.Array) -> np.ndarray:
+    """Each value's code (equal values, nulls among them, share one), in order of appearance."""
+    encoded = pc.dictionary_encode(values, null_encoding="encode")
+    return encoded.indices.to_numpy(zero_copy_only=False)
+
+
+def _first_occurrences(values: pa.Array) -> np.ndarray:
+    """True where a value (nulls one value) appears for the first time."""
+    codes = _codes(values)
+    first = np.zeros(len(codes), dtype=bool)
+    first[np.unique(codes, return_index=True)[1]] = True
     return first
 
 

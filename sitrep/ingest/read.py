@@ -460,7 +460,9 @@ class _SheetReader:
     """One worksheet's XML, streamed: the cells that exist, at their column; then merged cells."""
 
     def __init__(self, book: _Workbook, member: str):
-        from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
+        from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
+
+        self.from_excel, self.from_ISO8601 = from_excel, from_ISO8601  # (imported once, not per cell)
 
         self.book, self.member = book, member
         self.limits, self.budget = book.limits, book.budget
@@ -552,8 +554,6 @@ class _SheetReader:
 
     def _value(self):
         """The cell's value as openpyxl (data_only) gives it."""
-        from openpyxl.utils.datetime import from_excel, from_ISO8601
-
         text = "".join(self.text)
         kind = self.cell_type
         if kind == "inlineStr":
@@ -568,13 +568,13 @@ class _SheetReader:
             return text
         if kind == "d":
             try:
-                return from_ISO8601(text)
+                return self.from_ISO8601(text)
             except ValueError:
                 return text
         value = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
         if self.style in self.book.date_styles:
             try:
-                return from_excel(value, self.epoch, timedelta=self.style in self.book.timedelta_styles)
+                return self.from_excel(value, self.epoch, timedelta=self.style in self.book.timedelta_styles)
             except (OverflowError, ValueError):
                 return value  # a serial no date has: the parsers reject it
         return value

@@ -115,6 +115,138 @@ def render_times(page: str, runs: int, **query) -> dict[str, float]:
     return out
 
 
+def write_deliveries_csv(path, rows: int) -> None:
+    """The bench's deliveries CSV: `rows` rows, every one distinct (a second of its own)."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("送达时间,地址,物资,数量,单位,来源,配送人\n")
+        for i in range(rows):
+            day, second = divmod(i, 86400)
+            out.write(f"2020-{2 + day // 28:02d}-{1 + day % 28:02d} {second // 3600:02d}:"
+                      f"{second // 60 % 60:02d}:{second % 60:02d},B5-{1 + i % 33}{1 + i % 4:02d},"
+                      f"蔬菜,{1 + i % 20},斤,捐赠,V{i % 50:03d}\n")
+
+
+# A child's own peak resident set, printed last on its stderr as it exits (atexit: after
+# SystemExit too). Read from /proc, not getrusage: after fork and exec that holds the parent's.
+_PEAK_AT_EXIT = ("import atexit, sys\n"
+                 "def _peak():\n"
+                 "    with open('/proc/self/status') as f:\n"
+                 "        kb = next(int(l.split()[1]) for l in f if l.startswith('VmHWM:'))\n"
+                 "    print(f'peak_kb={kb}', file=sys.stderr)\n"
+                 "atexit.register(_peak)\n")
+_IMPORT_CHILD = _PEAK_AT_EXIT + "import runpy; sys.argv[0] = 'sitrep'; runpy.run_module('sitrep', run_name='__main__')\n"
+_READ_CSV_CHILD = _PEAK_AT_EXIT + ("import duckdb\n"
+                                   "con = duckdb.connect()\n"
+                                   "con.execute('set enable_progress_bar = false')\n"
+                                   "con.execute('create table t as select * from read_csv($p)', {'p': sys.argv[1]})\n"
+                                   "assert con.execute('select count(*) from t').fetchall()[0][0] > 0\n")
+_OPENPYXL_CHILD = _PEAK_AT_EXIT + ("import openpyxl\n"
+                                   "book = openpyxl.load_workbook(sys.argv[1], read_only=True)\n"
+                                   "cells = sum(len(row) for row in book[sys.argv[2]].iter_rows(values_only=True))\n"
+                                   "assert cells > 0\n")
+
+
+def _child(code: str, *args: str) -> dict:
+    """One whole process (interpreter start to exit): wall and CPU seconds, peak RSS."""
+    import resource
+    import subprocess
+    import sys
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=store.REPO, capture_output=True,
+                          text=True, timeout=1800)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = re.findall(r"^peak_kb=(\d+)$", done.stderr, re.M)
+    if done.returncode or not peak:
+        raise RuntimeError(f"bench child failed ({done.returncode}): {done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": int(peak[-1]) / 1024, "stdout": done.stdout}
+
+
+def _compare(ours, theirs, runs: int) -> dict:
+    """Alternate `theirs()` and `ours()` `runs` times: medians, ranges and the ratios."""
+    samples = {"ours": [], "theirs": []}
+    for _ in range(runs):
+        samples["theirs"].append(theirs())
+        samples["ours"].append(ours())
+    out = {"runs": runs, "load_average": [round(x, 2) for x in os.getloadavg()]}
+    for side, rows in samples.items():
+        for key in ("wall_s", "cpu_s", "peak_mb"):
+            values = [r[key] for r in rows]
+            out[f"{side}_{key}"] = round(statistics.median(values), 2)
+            out[f"{side}_{key}_range"] = [round(min(values), 2), round(max(values), 2)]
+    for key in ("wall_s", "cpu_s", "peak_mb"):
+        out[f"ratio_{key.removesuffix('_s').removesuffix('_mb')}"] = round(out[f"ours_{key}"] / out[f"theirs_{key}"], 2)
+    return out
+
+
+def import_process(rows: int, runs: int = 3) -> dict:
+    """The issue's import target, as whole processes: `python -m sitrep import FILE` of the
+    generated deliveries CSV (into a copy of a store holding the registers; the file limit
+    raised for it) against a `python -c` process doing DuckDB's read_csv of the same file into
+    a table. Wall and CPU time, peak RSS; medians of `runs`, alternating."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from sitrep.ingest.importer import import_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "b.csv").write_text("楼栋,层数\nB5,33\nA1,11\n", encoding="utf-8")
+        import_files([folder / "b.csv"], store=folder / "base", compound="bench", year=2020)
+        path = folder / "deliveries.csv"
+        write_deliveries_csv(path, rows)
+        limit = str(path.stat().st_size / 1e6 + 1)
+
+        def ours():
+            target = folder / "store"
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(folder / "base", target)
+            done = _child(_IMPORT_CHILD, "import", str(path), "--store", str(target), "--compound", "bench",
+                          "--max-file-mb", limit, "--json")
+            (result,) = json.loads(done.pop("stdout").splitlines()[-1])["files"]
+            assert result["accepted"] == rows, result
+            return done
+
+        out = _compare(ours, lambda: _child(_READ_CSV_CHILD, str(path)), runs)
+        return {"rows": rows, "csv_mb": round(path.stat().st_size / 1e6, 1), **out}
+
+
+def xlsx_vs_openpyxl(rows: int, runs: int = 3) -> dict:
+    """Importing a generated deliveries XLSX (`rows` rows × 7 cells, date-times as Excel
+    date-time cells) as a whole process against openpyxl's read-only load of the same sheet
+    iterating every row's values (`python -c`). Medians of `runs`, alternating."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from sitrep.ingest.importer import import_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "b.csv").write_text("楼栋,层数\nB5,33\n", encoding="utf-8")
+        import_files([folder / "b.csv"], store=folder / "base", compound="bench", year=2020)
+        path = folder / "deliveries.xlsx"
+        write_xlsx_file(path, DELIVERY_HEADER, _delivery, rows)
+
+        def ours():
+            target = folder / "store"
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(folder / "base", target)
+            done = _child(_IMPORT_CHILD, "import", str(path), "--store", str(target), "--compound", "bench",
+                          "--json")
+            (result,) = json.loads(done.pop("stdout").splitlines()[-1])["files"]
+            assert result["accepted"] == rows, result
+            return done
+
+        out = _compare(ours, lambda: _child(_OPENPYXL_CHILD, str(path), "配送记录"), runs)
+        return {"rows": rows, "cells": rows * len(DELIVERY_HEADER), "xlsx_mb": round(path.stat().st_size / 1e6, 1),
+                **out}
+
+
 def import_throughput(rows: int) -> dict:
     """Rows per second through the importer for a generated deliveries CSV, next to DuckDB's
     own read_csv of the same file (the floor), and the time to switch snapshots."""
@@ -131,13 +263,7 @@ def import_throughput(rows: int) -> dict:
         (folder / "b.csv").write_text("楼栋,层数\nB5,33\nA1,11\n", encoding="utf-8")
         import_files([folder / "b.csv"], store=folder / "store", compound="bench", year=2020)
         path = folder / "deliveries.csv"
-        with open(path, "w", encoding="utf-8") as out:
-            out.write("送达时间,地址,物资,数量,单位,来源,配送人\n")
-            for i in range(rows):  # every row distinct: a second of its own
-                day, second = divmod(i, 86400)
-                out.write(f"2020-{2 + day // 28:02d}-{1 + day % 28:02d} {second // 3600:02d}:"
-                          f"{second // 60 % 60:02d}:{second % 60:02d},B5-{1 + i % 33}{1 + i % 4:02d},"
-                          f"蔬菜,{1 + i % 20},斤,捐赠,V{i % 50:03d}\n")
+        write_deliveries_csv(path, rows)
         size_mb = path.stat().st_size / 1e6
         started = time.perf_counter()
         con = duckdb.connect()
@@ -813,6 +939,19 @@ def main(args) -> int:
               "on every page (this process):")
         report["cache_sizes"] = cache_entry_sizes(args.store, args.cache_memory)
         report["cache_memory"] = cache_memory(args.store, args.cache_memory)
+    if args.import_rows:
+        report["import_process"] = cmp = import_process(args.import_rows)
+        print(f"import {cmp['rows']:,} rows ({cmp['csv_mb']} MB) as a whole process, median of {cmp['runs']}: "
+              f"{cmp['ours_wall_s']} s wall ({cmp['ours_cpu_s']} s CPU), peak {cmp['ours_peak_mb']:.0f} MB; "
+              f"a read_csv process {cmp['theirs_wall_s']} s ({cmp['theirs_cpu_s']} s CPU), peak "
+              f"{cmp['theirs_peak_mb']:.0f} MB: {cmp['ratio_wall']}x the time ({cmp['ratio_cpu']}x CPU; "
+              f"target <= 2.5x), {cmp['ratio_peak']}x the memory (target <= 2x)")
+    if getattr(args, "xlsx_rows", 0):
+        report["xlsx_process"] = cmp = xlsx_vs_openpyxl(args.xlsx_rows)
+        print(f"import {cmp['rows']:,}-row XLSX ({cmp['xlsx_mb']} MB) as a whole process, median of {cmp['runs']}: "
+              f"{cmp['ours_wall_s']} s wall ({cmp['ours_cpu_s']} s CPU), peak {cmp['ours_peak_mb']:.0f} MB; "
+              f"openpyxl read-only {cmp['theirs_wall_s']} s ({cmp['theirs_cpu_s']} s CPU), peak "
+              f"{cmp['theirs_peak_mb']:.0f} MB: {cmp['ratio_wall']}x the time ({cmp['ratio_cpu']}x CPU; target <= 2x)")
     if getattr(args, "memory", True):
         print("import peak RSS, a 20 MB file of each format (a process of its own):")
         report["import_memory"] = import_memory()

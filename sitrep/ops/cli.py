@@ -170,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--import-rows", type=int, default=1_000_000,
                    help="rows of the generated deliveries CSV for import throughput (0 = skip)")
+    p.add_argument("--xlsx-rows", type=int, default=200_000,
+                   help="rows of the generated deliveries XLSX, imported against openpyxl's read-only load (0 = skip)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--briefing", action=argparse.BooleanOptionalAction, default=True,
                    help="time the briefing export, cold and against a running dashboard")

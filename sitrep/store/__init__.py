@@ -303,6 +303,9 @@ def _writing(store, compound: str, *, commit: bool):
                                                    "checkpoint_threshold": config.IMPORT_DUCKDB_CHECKPOINT,
                                                    "default_block_size": str(config.SNAPSHOT_BLOCK_SIZE)})
         try:
+            # (a long statement would otherwise draw DuckDB's progress bar on stdout, into
+            # `import --json`'s output)
+            con.execute("set enable_progress_bar = false")
             con.execute(SCHEMA.read_text(encoding="utf-8"))
             con.execute("insert into compounds (compound) values ($c) on conflict do nothing", {"c": compound})
             con.execute("begin transaction")

@@ -10,9 +10,12 @@ import weakref
 from functools import cache
 from graphlib import TopologicalSorter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # (DuckDB's .df() imports pandas when a query runs: an import needs it late, if at all)
+    import pandas as pd
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
 RULES = QUERIES / "rules"
