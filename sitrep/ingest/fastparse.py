@@ -36,7 +36,7 @@ from sitrep.ingest import parse as P
 from sitrep.ingest.contract import Kind
 from sitrep.ingest.read import Sheet, split_line
 from sitrep.ingest.rules import Context, Group, KindRules, hash_part
-from sitrep.store import sql_table
+from sitrep.store import sql_columns, sql_table
 
 # A letter or digit (ASCII, or a CJK ideograph) makes a row non-blank whatever NFKC does;
 # a row without one is checked cell by cell as the per-row path does.
@@ -399,7 +399,7 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
         in_order = hashes.take(pa.array(order)) if slow else hashes
         keep = np.empty(len(order), dtype=bool)
         keep[order] = _new_rows(con, table, in_order, seen, params["compound"])
-        quoted = ", ".join(f'"{c}"' for c in names)
+        quoted = sql_columns(table, names)
         sources = []
         if keep[:fast.num_rows].any():
             rows = fast.append_column("row_hash", hashes.slice(0, fast.num_rows))
@@ -420,7 +420,7 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
         order_by = " order by 1" if len(sources) > 1 else ""  # the fast rows are in file order
         rows_sql = " union all ".join(sources) + order_by
         return con.execute(
-            f"insert into {table} ({quoted}, row_hash, compound, import_id) "  # names from the contract
+            f"insert into {sql_table(table)} ({quoted}, row_hash, compound, import_id) "
             f"select * exclude (pos), $compound, $import_id from ({rows_sql})", params).fetchall()[0][0]
     finally:
         for name in registered:

@@ -488,6 +488,7 @@ class Importer:
             key = list(kind.update_key)
             frame = frame.drop_duplicates(subset=key, keep="last")
             self.con.register("incoming", frame)
+            sql_columns(table, key)       # the key's names checked against the schema, then quoted
             cond = " and ".join(f't."{k}" is not distinct from i."{k}"' for k in key)
             self.con.execute(
                 f"delete from {sql_table(table)} t using incoming i where t.compound = i.compound and {cond}")
@@ -496,7 +497,7 @@ class Importer:
 
     def _insert(self, table: str, frame: pd.DataFrame, columns: list[str]):
         self.con.register("incoming", frame[columns])
-        cols = ", ".join(f'"{c}"' for c in columns)
+        cols = sql_columns(table, columns)
         self.con.execute(f"insert into {sql_table(table)} ({cols}) select {cols} from incoming")
         self.con.unregister("incoming")
 
