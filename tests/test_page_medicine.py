@@ -17,13 +17,11 @@ cancellation after "in progress":
 """
 from __future__ import annotations
 
-import base64
 import json
 import math
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from sitrep import config
@@ -265,13 +263,6 @@ def table(at, first_label):
         if frame.value.columns[0] == first_label:
             return frame.value
     raise AssertionError(f"no table starting with {first_label!r}")
-
-
-def values(array) -> list:
-    """A Plotly 7 figure's array: a plain list or base64 typed data."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
 
 
 def demo_count(con, sql, **params) -> int:

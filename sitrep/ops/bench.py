@@ -381,7 +381,7 @@ from sitrep.ops.cli import main
 started = time.perf_counter()
 code = main(sys.argv[1:])
 print(json.dumps({"code": code, "seconds": time.perf_counter() - started,
-                  "peak_mb": _vm_hwm_mb(os.getpid())}), file=sys.stderr)
+                  "peak_mb": _vm_mb(os.getpid())}), file=sys.stderr)
 """
 
 
@@ -430,13 +430,13 @@ def import_memory() -> dict:
     return out
 
 
-def _vm_hwm_mb(pid: int) -> float:
-    """The peak resident set of a running process (VmHWM), in MB."""
+def _vm_mb(pid: int, field: str = "VmHWM") -> float:
+    """A running process's memory from /proc, in MB: VmHWM its peak resident set, VmRSS now."""
     with open(f"/proc/{pid}/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM")
+    raise RuntimeError(f"no {field}")
 
 
 def server_memory(store_dir=None) -> dict:
@@ -475,7 +475,7 @@ def server_memory(store_dir=None) -> dict:
                 page.goto(f"{url}/{spec.name}")
                 page.wait_for_selector("h1", timeout=120_000)
                 page.wait_for_function(_SETTLED, timeout=120_000)
-            out["pages_mb"] = round(_vm_hwm_mb(server.proc.pid))
+            out["pages_mb"] = round(_vm_mb(server.proc.pid))
             for name, path, n in (("medicine_csv", medicine, rows), ("xlsx_at_cell_cap", workbook, cells_rows)):
                 page.goto(f"{url}/data_import")
                 page.wait_for_selector("h1", timeout=120_000)
@@ -487,22 +487,13 @@ def server_memory(store_dir=None) -> dict:
                 page.get_by_text(re.compile("已导入")).wait_for(timeout=900_000)
                 out[name] = {"rows": n, "mb": round(path.stat().st_size / 1e6, 1),
                              "seconds": round(time.perf_counter() - started, 1),
-                             "peak_mb": round(_vm_hwm_mb(server.proc.pid))}
+                             "peak_mb": round(_vm_mb(server.proc.pid))}
             browser.close()
     print(f"server peak RSS: every page rendered {out['pages_mb']} MB; then a 20 MB medicine CSV "
           f"({out['medicine_csv']['rows']:,} rows) previewed and imported through the page "
           f"{out['medicine_csv']['peak_mb']} MB; then an XLSX at the cell limit ({out['xlsx_at_cell_cap']['rows']:,} "
           f"rows, {out['xlsx_at_cell_cap']['mb']} MB) {out['xlsx_at_cell_cap']['peak_mb']} MB")
     return out
-
-
-def _vm_rss_mb(pid: int) -> float:
-    """The resident set of a running process now (VmRSS), in MB."""
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 def filter_combinations(store_dir, days: int) -> list[dict[str, list[str]]]:
@@ -598,8 +589,8 @@ def cache_memory(store_dir=None, days: int = 4) -> dict:
                 page.wait_for_selector("h1", timeout=120_000)
                 page.wait_for_function(_SETTLED, timeout=120_000)
             if (i + 1) % per_date == 0:
-                out["rss_mb"].append(round(_vm_rss_mb(server.proc.pid)))
-        out["peak_mb"] = round(_vm_hwm_mb(server.proc.pid))
+                out["rss_mb"].append(round(_vm_mb(server.proc.pid, "VmRSS")))
+        out["peak_mb"] = round(_vm_mb(server.proc.pid))
         browser.close()
     out["seconds"] = round(time.perf_counter() - started)
     print(f"server RSS over {out['combinations']} filter combinations × {out['pages']} pages, after each "

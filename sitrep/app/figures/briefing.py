@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sitrep.app.figures.charts import Series
-
-FONT = "Noto Sans CJK SC, Source Sans Pro, sans-serif"
-AXIS_COLOR = "#808495"
-GRID_COLOR = "#e6e9ef"
+from sitrep.app.figures.charts import AXIS_COLOR, FONT, GRID_COLOR, Series
 
 
 def trend(frame: pd.DataFrame, series: list[Series], title: str) -> dict:

@@ -169,12 +169,11 @@ def option(title: str | None, series: list[dict], x_axis: dict, y_axis: dict, *,
     }
 
 
-def build_echarts_trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "bar",
-                        height: int = 170) -> dict:
+def build_echarts_trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "bar") -> dict:
     """A compact daily trend as an ECharts option: `series` maps a column to its label in the
     active language, every series drawn as `kind` (bar or line) over the frame's `day` on a time
     axis. Numbers are sent as they are; the tooltip lists every series of the day under the
-    pointer. (`height` is the caller's, for show_trend: part of the key.)"""
+    pointer. (Its height is the caller's, given to `show`.)"""
     draw = bar if kind == "bar" else line
     drawn = [draw(label, day_points(frame, column), SERIES.get(column)) for column, label in series.items()]
     first, last = (frame["day"].iloc[0], frame["day"].iloc[-1]) if len(frame) else (None, None)

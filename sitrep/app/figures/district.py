@@ -34,7 +34,7 @@ def trend(daily: pd.DataFrame, group: str, lang: str) -> dict:
     ECharts option, charts.trend: its time axis spaces the ticks itself on a long range)."""
     series, kind = TRENDS[group]
     return charts.trend(daily, {c: t(k, lang) for c, k in series.items()},
-                        t(f"district.trend.{group}", lang), kind, height=TREND_HEIGHT)
+                        t(f"district.trend.{group}", lang), kind)
 
 
 def _grid_xy(cell: str) -> tuple[float, float]:
