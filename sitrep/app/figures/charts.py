@@ -151,6 +151,8 @@ def option(title: str | None, series: list[dict], x_axis: dict, y_axis: dict, *,
     room for `legend_rows` lines (a phone wraps a long legend), a tooltip for the day under the
     pointer."""
     legend_place = {"left": 0, "bottom": 0} if legend_rows else {"right": 0, "top": 0}
+    if legend_rows == 1:      # one line kept for it: scrolls (arrows) rather than wrap onto the axis
+        legend_place["type"] = "scroll"
     top = (44 if legend and not legend_rows else 30) if title else (28 if legend and not legend_rows else 8)
     return {
         "animation": False,
@@ -177,8 +179,10 @@ def build_echarts_trend(frame: pd.DataFrame, series: dict[str, str], title: str,
     draw = bar if kind == "bar" else line
     drawn = [draw(label, day_points(frame, column), SERIES.get(column)) for column, label in series.items()]
     first, last = (frame["day"].iloc[0], frame["day"].iloc[-1]) if len(frame) else (None, None)
-    return option(title, drawn, day_axis(first, last), count_axis(), legend=len(series) > 1,
-                  pointer="shadow" if kind == "bar" else "line")
+    # the legend under the plot: beside a long title it would run into it on a phone
+    legend = len(series) > 1
+    return option(title, drawn, day_axis(first, last), count_axis(), legend=legend,
+                  legend_rows=1 if legend else 0, pointer="shadow" if kind == "bar" else "line")
 
 
 trend = cached(build_echarts_trend)   # kept like the figures: st.echarts_chart only reads it
