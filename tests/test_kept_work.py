@@ -106,6 +106,18 @@ def test_a_snapshot_lends_one_cursor_at_a_time_with_every_rule_made_once_per_pro
     assert (tmp_path / "one.duckdb").read_bytes() == before   # read-only: nothing written
 
 
+def test_a_query_past_the_readers_memory_bound_fails_alone_and_the_reader_reads_on():
+    # one value of 1,000,000 × 300 'x' + the numbers 0..999,999 (5,888,890 digits) + 999,999
+    # commas = 306,888,889 characters: more than the reader's 256 MB (config.READ_DUCKDB_MEMORY)
+    big = "select length(string_agg(repeat('x', 300) || range::varchar, ',')) from range(1000000)"
+    assert duckdb.connect().execute(big).fetchone() == (306_888_889,)    # unbounded, it runs
+    cursor = queries.reader().instance.cursor()
+    with pytest.raises(duckdb.OutOfMemoryException):
+        cursor.execute(big)
+    assert cursor.execute("select 41 + 1").fetchone() == (42,)            # the instance reads on
+    cursor.close()
+
+
 def test_the_seals_grid_hover_reads_each_floor():
     floors = pd.DataFrame({
         "building": ["B5", "A1"], "floor": [12, 3], "seal_state": ["sealed_floor", "open"],
