@@ -59,16 +59,16 @@ has_cases = daily[["suspected_new", "confirmed_new", "ruled_out", "suspected"]].
 if not has_screenings and not has_cases:
     ui.empty(lang)
 else:
+    trend = {"key_dates": key_dates, "lang": lang, "as_of": f.as_of, "days": (f.date_from, f.date_to)}
     if daily["fever"].sum() > 0:
-        st.plotly_chart(fig.daily(
-            daily, [S("fever", t("screening.series.fever", lang), CASE["fever"])],
-            t("screening.chart.fever", lang, days=MA_DAYS), height=280,
-            lines=[S("fever_ma", ma_label, CASE["confirmed"])], key_dates=key_dates, lang=lang, as_of=f.as_of),
-            config=charts.CONFIG, key="screening_fever_chart")
-        st.plotly_chart(fig.heatmap(
-            by_building, t("screening.chart.heatmap", lang), t("screening.series.fever", lang),
-            ma_label, t("screening.heatmap.day", lang), key_dates=key_dates, as_of=f.as_of),
-            config=charts.CONFIG, key="screening_heatmap")
+        st.caption(t("screening.chart.fever", lang, days=MA_DAYS))
+        charts.show(fig.daily(daily, [S("fever", t("screening.series.fever", lang), CASE["fever"])],
+                              lines=[S("fever_ma", ma_label, CASE["confirmed"])], **trend),
+                    key="screening_fever_chart", height=fig.FEVER_HEIGHT)
+        st.caption(t("screening.chart.heatmap", lang))
+        charts.show(fig.heatmap(by_building, t("screening.series.fever", lang), ma_label,
+                                t("screening.heatmap.day", lang), key_dates=key_dates, as_of=f.as_of),
+                    key="screening_heatmap", height=fig.heatmap_height(by_building))
     else:
         st.info(t("screening.no_fever", lang))
     st.caption(t("screening.fever_note", lang, fever_c=config.FEVER_C) + " "
@@ -80,20 +80,18 @@ else:
                        CASE["cleared"]), strict=True)]
     flow += [S("confirmed_new", t("screening.series.confirmed_new", lang), CASE["confirmed"]),
              S("ruled_out", t("screening.series.ruled_out", lang), STATUS["covered"])]
-    st.plotly_chart(fig.daily(
-        daily, flow, t("screening.chart.flow", lang), stacked=True, height=330, legend_rows=3,
-        lines=[S("suspected", t("screening.series.suspected", lang), CASE["suspected"])],
-        key_dates=key_dates, lang=lang, labels=False, as_of=f.as_of),
-        config=charts.CONFIG, key="screening_flow_chart")
+    st.caption(t("screening.chart.flow", lang))
+    charts.show(fig.daily(daily, flow, stacked=True, legend_rows=3, labels=False,
+                          lines=[S("suspected", t("screening.series.suspected", lang), CASE["suspected"])],
+                          **trend),
+                key="screening_flow_chart", height=fig.FLOW_HEIGHT)
 
-    st.plotly_chart(fig.daily(
-        daily, [S("households_screened", t("screening.series.households_screened", lang),
-                  STATUS["normal"])],
-        t("screening.chart.coverage", lang, households=f"{int(daily['households'].iloc[0]):,}"),
+    st.caption(t("screening.chart.coverage", lang, households=f"{int(daily['households'].iloc[0]):,}"))
+    charts.show(fig.daily(
+        daily, [S("households_screened", t("screening.series.households_screened", lang), STATUS["normal"])],
         dashed=[S("households", t("screening.series.households", lang), PALETTE[8])],
-        hover={"coverage_pct": t("screening.series.coverage", lang)}, height=240,
-        key_dates=key_dates, lang=lang, labels=False, as_of=f.as_of),
-        config=charts.CONFIG, key="screening_coverage_chart")
+        hover={"coverage_pct": t("screening.series.coverage", lang)}, labels=False, **trend),
+        key="screening_coverage_chart", height=fig.COVERAGE_HEIGHT)
 
 # -- the numbers behind the charts -----------------------------------------------------
 with st.expander(t("screening.table.daily", lang)):

@@ -61,7 +61,9 @@ def _echarts(spec: str) -> list:
     option = json.loads(spec)
     axis = option.get("xAxis", {})
     axis = axis[0] if isinstance(axis, list) else axis
-    return [{"x": axis.get("data")}] + [
+    rows = option.get("yAxis", {})
+    rows = rows[0] if isinstance(rows, list) else rows
+    return [{"x": axis.get("data"), **({"y": rows["data"]} if rows.get("data") else {})}] + [
         {"name": s.get("name"), "type": s.get("type"), "data": _plain(s.get("data"))}
         for s in option.get("series", [])]
 
@@ -84,6 +86,9 @@ def neutral(chart: dict):
     as strictly as before — every day and every value of every series, and the numbers a hover
     shows (Plotly's customdata, the extra values of an ECharts point). Anything else (a
     heatmap, hover text, bases, an ECharts category axis) is compared as recorded."""
+    heat = _heatmap(chart)
+    if heat is not None:
+        return heat
     if "plotly" in chart:
         out = []
         for trace in chart["plotly"]:
@@ -100,6 +105,29 @@ def neutral(chart: dict):
                  **({"extra": [p[2:] for p in s["data"]]} if any(len(p) > 2 for p in s["data"]) else {})}
                 for s in chart["echarts"][1:]]
     return chart
+
+
+def _heatmap(chart: dict):
+    """A heatmap's cells whatever draws it (the screening page's moved from Plotly to ECharts):
+    its columns (days, as month-day, the ECharts axis's names), its rows, every cell's value and
+    the number its hover shows (Plotly's customdata, an ECharts cell's fourth value); None if
+    the chart is not a heatmap."""
+    if "plotly" in chart and [trace.get("type") for trace in chart["plotly"]] == ["heatmap"]:
+        trace = chart["plotly"][0]
+        return {"kind": "heatmap", "x": [_day(x)[5:] for x in trace["x"]], "y": trace["y"],
+                "z": trace["z"], **({"extra": trace["customdata"]} if "customdata" in trace else {})}
+    if "echarts" in chart and [s["type"] for s in chart["echarts"][1:]] == ["heatmap"]:
+        axes, cells = chart["echarts"][0], chart["echarts"][1]["data"]
+        column = {name: i for i, name in enumerate(axes["x"])}
+        row = {name: i for i, name in enumerate(axes["y"])}
+        z = [[None] * len(column) for _ in row]
+        extra = [[None] * len(column) for _ in row]
+        for x, y, value, *more in cells:
+            z[row[y]][column[x]] = value
+            extra[row[y]][column[x]] = more[0] if more else None
+        return {"kind": "heatmap", "x": axes["x"], "y": axes["y"], "z": z,
+                **({"extra": extra} if any(len(cell) > 3 for cell in cells) else {})}
+    return None
 
 
 def _deck(spec: str) -> list:

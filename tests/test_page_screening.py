@@ -4,11 +4,9 @@ fever-alert rule on tests/fixture_screening/, and the page through AppTest.
 Expected rows were worked out by hand from the CSV files, not by running the queries."""
 from __future__ import annotations
 
-import base64
 import json
 from datetime import date
 
-import numpy as np
 import pytest
 
 from sitrep import config
@@ -207,18 +205,11 @@ def open_page(**query):
 
 
 def figure(at, key):
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
+    """The ECharts option a chart of the page sent to the browser."""
+    for chart in at.get("echarts_chart"):
         if chart.proto.id and key in chart.proto.id:
-            return spec
+            return json.loads(chart.proto.spec)
     raise KeyError(key)
-
-
-def values(array) -> list:
-    """A figure's data array from its JSON: a list, or Plotly's typed array (dtype + base64)."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
 
 
 def cards(at, lang="zh"):
@@ -234,11 +225,12 @@ def test_page_on_the_demo_b5_follows_the_date(demo_env):
     assert cards(at) == ("132", "100.0%", "1", "0", "3")
     assert not at.warning and "2020-02-10" in at.success[0].value        # 1 fever < min 2
     fever = figure(at, "screening_fever_chart")
-    bars = fever["data"][0]
+    bars = fever["series"][0]
     # the default trend range is the lockdown: 02-04 (the gate closed) to 03-13 (the day before
     # it reopened), not 02-01, the first case's report
-    assert sum(values(bars["y"])) == 10            # B5's fevers 02-04..03-13 (none before)
-    labels = [a["text"] for a in fever["layout"]["annotations"]]
+    assert bars["data"][0][0] == "2020-02-04" and bars["data"][-1][0] == "2020-03-13"
+    assert sum(value for _, value in bars["data"]) == 10     # B5's fevers 02-04..03-13 (none before)
+    labels = [line["name"] for line in bars["markLine"]["data"]]
     # B5's key dates in the range: lockdown + seal 02-04, the call 02-06, C005 02-08, lifted 02-22
     # (C001 02-01 and C002 02-03 came before it)
     assert labels == ["小区封闭 · 封控 B5", "招募志愿者", "确诊 B5", "解封 B5"]
@@ -261,10 +253,13 @@ def test_page_on_the_demo_all_buildings_in_english(demo_env):
     # B5 and B6 each had 2 fevers on 02-22 after 2 in the 7 days before
     assert [w.value.split(":")[0] for w in at.warning] == ["B5", "B6"]
     assert at.title[0].value == "Screening trends"
-    heat = figure(at, "screening_heatmap")["data"][0]
-    assert len(values(heat["y"])) == 16 and values(heat["y"])[0] == "A1"
+    heat = figure(at, "screening_heatmap")
+    assert len(heat["yAxis"]["data"]) == 16 and heat["yAxis"]["data"][0] == "A1"
+    # 16 buildings x 39 days (02-04..03-13), one cell each
+    assert len(heat["series"][0]["data"]) == 16 * 39 and heat["xAxis"]["data"][0] == "02-04"
+    assert heat["tooltip"]["renderMode"] == "richText"        # a building's name is never HTML
     flow = figure(at, "screening_flow_chart")
-    assert [d["name"] for d in flow["data"]][:3] == ["New suspected", "Home watch", "Reported"]
+    assert [d["name"] for d in flow["series"]][:3] == ["New suspected", "Home watch", "Reported"]
 
 
 def test_page_on_the_fixture_gives_the_hand_worked_numbers(fixture_env):
@@ -280,4 +275,4 @@ def test_page_with_nothing_in_range_shows_the_empty_state(fixture_env):
     assert not at.exception and not at.error
     assert cards(at) == ("0", "0.0%", "0", "0", "0")
     assert any("没有数据" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
+    assert not at.get("echarts_chart") and not at.get("plotly_chart")

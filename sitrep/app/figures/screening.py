@@ -1,20 +1,22 @@
 """Figures of the screening page: daily bars with lines, the building x day fever heatmap, and
-the key dates (seals, the call for volunteers, confirmed cases) drawn on each of them.
-Titles and labels come from the caller (catalogs); colours from sitrep/app/figures/colors.py."""
+the key dates (seals, the call for volunteers, confirmed cases) drawn on each of them, as
+ECharts options (charts.option; no Plotly bundle for the page to load, issue 13).
+Titles are the page's (captions above the charts, where they wrap on a phone); labels come from
+the caller (catalogs); colours from sitrep/app/figures/colors.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from sitrep.app.figures.charts import Series, cached
+from sitrep.app.figures import charts
+from sitrep.app.figures.charts import Series
 from sitrep.app.figures.colors import CASE, PALETTE, STATUS
 from sitrep.i18n import t
 
-FONT = {"family": "Noto Sans CJK SC, sans-serif"}
-DAY_MS = 86400000
 FEW_BUILDINGS = 2    # a key-date label names up to this many buildings, else counts them
+FEVER_HEIGHT, FLOW_HEIGHT, COVERAGE_HEIGHT = 250, 310, 210   # px, with the legend under the plot
+HEAT_STEPS = 8       # the heatmap's colour steps above zero (more fevers share the last one)
 
 # the colour of each kind of key date: sealing in red, lifting in green, cases dark red
 MARK_COLOR = {
@@ -55,109 +57,128 @@ def marks(frame: pd.DataFrame, lang: str) -> list[Mark]:
     return out
 
 
-def _layout(fig: go.Figure, title: str, height: int, legend_rows: int = 0) -> go.Figure:
-    """The common look; a legend of `legend_rows` rows (as wrapped on a phone) goes under the
-    date ticks, where it cannot cover the title or the bars."""
-    top, bottom = 34, 28 + 22 * legend_rows
-    fig.update_layout(
-        title={"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"},
-        height=height, margin={"l": 8, "r": 8, "t": top, "b": bottom}, font=FONT,
-        showlegend=legend_rows > 0,
-        legend={"orientation": "h", "x": 0, "yanchor": "top", "font": {"size": 11},
-                "y": -26 / max(height - top - bottom, 1)},
-        xaxis={"tickformat": "%m-%d", "type": "date"}, hovermode="x unified",
-        plot_bgcolor="white",
-    )
-    fig.update_yaxes(gridcolor=STATUS["open"], rangemode="tozero", zeroline=False)
-    return fig
+def _key_dates(key_dates: list[Mark], at, *, labels: bool) -> dict:
+    """The key dates as an ECharts markLine: a dotted vertical line a day, in the colour of the
+    day's first event, with its short label written up along the line if `labels` (drawn as
+    SVG text: a building's name from a spreadsheet is never HTML). `at` places a day on the
+    x axis (a date on a time axis, a category on the heatmap's)."""
+    return {"silent": True, "symbol": "none", "animation": False,
+            "lineStyle": {"type": "dotted", "width": 1.2},
+            "label": {"show": labels, "position": "insideEndTop", "formatter": "{b}", "fontSize": 10,
+                      "backgroundColor": "rgba(255,255,255,0.75)", "fontFamily": charts.FONT},
+            "data": [{"name": mark.text, "xAxis": at(mark.day), "lineStyle": {"color": mark.color},
+                      "label": {"color": mark.color}} for mark in key_dates]}
 
 
-def _add_marks(fig: go.Figure, key_dates: list[Mark], *, labels: bool = True,
-               as_of=None) -> go.Figure:
-    """Vertical lines on the key dates, each with its short label written along the line; a
-    light band on the as-of day (the day of the numbers above the charts).
-    Shapes and annotations are set in one layout update: Plotly's add_vline validates the
-    whole layout on every call, which took over a second for the demo's 22 key dates."""
-    shapes, notes = [], []
-    if as_of is not None:
-        day = pd.Timestamp(as_of)
-        band = {"type": "rect", "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
-                "x0": day - pd.Timedelta(hours=12), "x1": day + pd.Timedelta(hours=12)}
-        if any(trace.type == "heatmap" for trace in fig.data):  # cells would hide a fill
-            shapes.append({**band, "layer": "above", "line": {"color": PALETTE[8], "width": 1.5}})
-        else:
-            shapes.append({**band, "layer": "below", "fillcolor": STATUS["open"], "opacity": 0.8,
-                           "line": {"width": 0}})
-    for mark in key_dates:
-        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": mark.day,
-                       "x1": mark.day, "y0": 0, "y1": 1,
-                       "line": {"color": mark.color, "width": 1.2, "dash": "dot"}})
-        if labels:
-            notes.append({"x": mark.day, "y": 1, "xref": "x", "yref": "paper", "text": mark.text,
-                          "showarrow": False, "textangle": -90, "xanchor": "left",
-                          "yanchor": "top", "xshift": 1,
-                          "font": {"size": 10, "color": mark.color},
-                          "bgcolor": "rgba(255,255,255,0.75)"})
-    fig.update_layout(shapes=[*fig.layout.shapes, *shapes],
-                      annotations=[*fig.layout.annotations, *notes])
-    return fig
+def _as_of_band(as_of) -> dict:
+    """The as-of day (the day of the numbers above the charts) as a light band behind the bars."""
+    day = pd.Timestamp(as_of)
+    ends = [(day + pd.Timedelta(hours=h)).strftime("%Y-%m-%d %H:%M") for h in (-12, 12)]
+    return {"silent": True, "itemStyle": {"color": STATUS["open"], "opacity": 0.8},
+            "data": [[{"xAxis": ends[0]}, {"xAxis": ends[1]}]]}
 
 
-@cached
-def daily(frame: pd.DataFrame, bars: list[Series], title: str, *, lines: list[Series] = (),
+@charts.cached
+def daily(frame: pd.DataFrame, bars: list[Series], *, lines: list[Series] = (),
           dashed: list[Series] = (), hover: dict[str, str] | None = None, stacked: bool = False,
-          height: int = 260, legend_rows: int = 1, key_dates: pd.DataFrame | None = None,
-          lang: str = "zh", labels: bool = True, as_of=None) -> go.Figure:
+          legend_rows: int = 1, key_dates: pd.DataFrame | None = None, lang: str = "zh",
+          labels: bool = True, as_of=None, days: tuple | None = None) -> dict:
     """Daily bars (stacked or side by side) with lines over them, and the key dates (with their
-    labels in `lang` if `labels`) and the as-of day. `hover` adds columns to the first bar's
-    hover text (column -> label)."""
-    fig = go.Figure()
-    extra = list(hover or {})
+    labels in `lang` if `labels`) and the as-of day, over `days` = (first, last) (default the
+    frame's). The tooltip lists every series of the day under the pointer; `hover` adds columns
+    to the first bar's points (column -> label), and then the tooltip is the point's own (its
+    series with those numbers)."""
+    extra = tuple(hover or {})
+    series = []
     for i, s in enumerate(bars):
-        template = f"{s.label}: %{{y:,}}"
+        more = {"stack": "day"} if stacked else {}
         if i == 0 and extra:
-            template += "".join(f"<br>{hover[c]}: %{{customdata[{j}]}}" for j, c in enumerate(extra))
-        fig.add_bar(x=frame["day"], y=frame[s.column], name=s.label, marker_color=s.color,
-                    customdata=frame[extra].to_numpy() if i == 0 and extra else None,
-                    hovertemplate=template + "<extra></extra>")
-    for s in lines:
-        fig.add_scatter(x=frame["day"], y=frame[s.column], name=s.label, mode="lines",
-                        line={"color": s.color, "width": 2.5},
-                        hovertemplate=f"{s.label}: %{{y:.2f}}<extra></extra>")
-    for s in dashed:
-        fig.add_scatter(x=frame["day"], y=frame[s.column], name=s.label, mode="lines",
-                        line={"color": s.color, "width": 1.5, "dash": "dash"},
-                        hovertemplate=f"{s.label}: %{{y:,}}<extra></extra>")
-    fig.update_layout(barmode="stack" if stacked else "group", bargap=0.15,
-                      legend_traceorder="normal")
-    _layout(fig, title, height, legend_rows)
-    top = max(frame[[s.column for s in bars]].sum(axis=1).max() if stacked
-              else frame[[s.column for s in bars]].to_numpy().max(), 0)
-    if top <= 6:  # small counts: whole-number ticks only
-        fig.update_yaxes(dtick=1, range=[0, top + 0.5])
-    return _add_marks(fig, marks(key_dates, lang) if key_dates is not None else [], labels=labels, as_of=as_of)
+            shown = "".join(f"<br/>{hover[c]}: {{@[{2 + j}]}}" for j, c in enumerate(extra))
+            more["tooltip"] = {"formatter": f"{{@[0]}}<br/>{{a}}: {{@[1]}}{shown}"}
+        series.append(charts.bar(s.label, charts.day_points(frame, s.column, extra if i == 0 else ()),
+                                 s.color, **more))
+    series += [charts.line(s.label, charts.day_points(frame, s.column), s.color, symbol="none",
+                           lineStyle={"color": s.color, "width": 2.5}, z=3) for s in lines]
+    series += [charts.line(s.label, charts.day_points(frame, s.column), s.color, symbol="none",
+                           lineStyle={"color": s.color, "width": 1.5, "type": "dashed"}, z=3)
+               for s in dashed]
+    if series:
+        found = marks(key_dates, lang) if key_dates is not None else []
+        series[0]["markLine"] = _key_dates(found, lambda day: day.strftime("%Y-%m-%d"), labels=labels)
+        if as_of is not None:
+            series[0]["markArea"] = _as_of_band(as_of)
+    first, last = days or ((frame["day"].iloc[0], frame["day"].iloc[-1]) if len(frame) else (None, None))
+    spec = charts.option(None, series, charts.day_axis(first, last), charts.count_axis(),
+                         legend=legend_rows > 0, legend_rows=legend_rows, pointer="shadow")
+    if extra:     # the first bars' own numbers: a point's tooltip, not the day's
+        spec["tooltip"] = {"trigger": "item"}
+    return spec
 
 
-@cached
-def heatmap(frame: pd.DataFrame, title: str, value_label: str, average_label: str,
-            day_label: str, *, key_dates: pd.DataFrame | None = None, as_of=None) -> go.Figure:
-    """Buildings (rows, in the query's order) by day (columns): fever count per cell; the key
-    dates (lines only) and the as-of day."""
+def _heat_pieces(top: int) -> list[dict]:
+    """The heatmap's colours: zero as the empty grey, then steps from the suspected colour to
+    the confirmed one (as Plotly's scale was); more than HEAT_STEPS fevers share the last."""
+    def mix(a: str, b: str, share: float) -> str:
+        ca, cb = (tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (a, b))
+        return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(ca, cb, strict=True))
+
+    steps = min(top, HEAT_STEPS)
+    pieces = [{"value": 0, "label": "0", "color": STATUS["open"]}]
+    for n in range(1, steps + 1):
+        color = mix(CASE["suspected"], CASE["confirmed"], (n - 1) / max(steps - 1, 1))
+        pieces.append({"value": n, "label": str(n), "color": color} if n < steps or steps == top
+                      else {"min": n, "label": f"{n}+", "color": color})
+    return pieces
+
+
+@charts.cached
+def heatmap(frame: pd.DataFrame, value_label: str, average_label: str, day_label: str, *,
+            key_dates: pd.DataFrame | None = None, as_of=None) -> dict:
+    """Buildings (rows, in the query's order) by day (columns, month-day): fever count per cell
+    with its moving average in the tooltip; the key dates (lines only) and the as-of day (a
+    frame around its column). Its height is `heatmap_height(frame)`."""
     buildings = list(dict.fromkeys(frame["building"]))
-    fever = frame.pivot(index="building", columns="day", values="fever").reindex(buildings)
-    average = frame.pivot(index="building", columns="day", values="fever_ma").reindex(buildings)
-    top = max(int(fever.to_numpy().max()), 2)
-    fig = go.Figure(go.Heatmap(
-        x=fever.columns, y=buildings, z=fever.to_numpy(), customdata=average.to_numpy(),
-        zmin=0, zmax=top, xgap=1, ygap=1,
-        colorscale=[[0, STATUS["open"]], [0.5 / top, STATUS["open"]],
-                    [0.5 / top + 1e-6, CASE["suspected"]], [1, CASE["confirmed"]]],
-        colorbar={"thickness": 8, "len": 1.0, "x": 1.0, "xpad": 4,
-                  "tickformat": "d", "dtick": 1 if top <= 6 else None},
-        hovertemplate=(f"%{{y}} · {day_label} %{{x|%m-%d}}<br>{value_label}: %{{z}}"
-                       f"<br>{average_label}: %{{customdata:.2f}}<extra></extra>"),
-    ))
-    _layout(fig, title, height=min(90 + 22 * len(buildings), 500))
-    fig.update_layout(hovermode="closest")
-    fig.update_yaxes(autorange="reversed", type="category", gridcolor=None, tickfont={"size": 11})
-    return _add_marks(fig, marks(key_dates, "zh") if key_dates is not None else [], labels=False, as_of=as_of)
+    days = sorted(pd.Timestamp(day) for day in frame["day"].unique())
+    names = [day.strftime("%m-%d") for day in days]
+    column = dict(zip(days, names, strict=True))
+    cells = [[column[day], building, None if fever != fever else int(fever),
+              None if average != average else float(average)]
+             for day, building, fever, average in zip(
+                 (pd.Timestamp(day) for day in frame["day"]), frame["building"], frame["fever"],
+                 frame["fever_ma"], strict=True)]
+    top = max(int(frame["fever"].max()) if len(frame) else 0, 2)
+    in_range = [mark for mark in (marks(key_dates, "zh") if key_dates is not None else [])
+                if mark.day in column]
+    series = {"type": "heatmap", "name": value_label, "data": cells,
+              "itemStyle": {"borderColor": "#ffffff", "borderWidth": 1},
+              "emphasis": {"itemStyle": {"borderColor": "#31333f", "borderWidth": 1}},
+              "markLine": _key_dates(in_range, lambda day: column[day], labels=False)}
+    as_of_day = pd.Timestamp(as_of) if as_of is not None else None
+    if as_of_day in column:     # a frame around the as-of column (cells would hide a fill): its two edges
+        at = names.index(column[as_of_day])
+        series["markLine"]["data"] += [{"name": "", "xAxis": at + side, "label": {"show": False},
+                                        "lineStyle": {"color": PALETTE[8], "type": "solid", "width": 1.5}}
+                                       for side in (-0.5, 0.5)]
+    axis_label = {"color": charts.AXIS_COLOR, "fontSize": 11, "fontFamily": charts.FONT}
+    return {
+        "animation": False,
+        "textStyle": {"fontFamily": charts.FONT},
+        # a building's name comes from a spreadsheet: the tooltip is drawn as text, not HTML
+        "tooltip": {"trigger": "item", "renderMode": "richText",
+                    "formatter": f"{{@[1]}} · {day_label} {{@[0]}}\n{value_label}: {{@[2]}}\n"
+                                 f"{average_label}: {{@[3]}}"},
+        "grid": {"left": 4, "right": 8, "top": 8, "bottom": 34, "containLabel": True},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {**axis_label, "hideOverlap": True},
+                  "axisTick": {"show": False}, "axisLine": {"lineStyle": {"color": charts.GRID_COLOR}}},
+        "yAxis": {"type": "category", "data": buildings, "inverse": True, "axisLabel": axis_label,
+                  "axisTick": {"show": False}, "axisLine": {"show": False}},
+        "visualMap": {"type": "piecewise", "dimension": 2, "orient": "horizontal", "left": 0, "bottom": 0,
+                      "itemWidth": 12, "itemHeight": 10, "itemGap": 6, "pieces": _heat_pieces(top),
+                      "textStyle": {"fontSize": 11, "color": "#31333f", "fontFamily": charts.FONT}},
+        "series": [series],
+    }
+
+
+def heatmap_height(frame: pd.DataFrame) -> int:
+    """Room for every building's row (and the colour key under the days), at most 500 px."""
+    return min(70 + 22 * frame["building"].nunique(), 500)
