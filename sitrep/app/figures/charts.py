@@ -124,14 +124,20 @@ def line(label: str, points: list, color: str | None = None, *, dashed: bool = F
             **({"itemStyle": {"color": color}} if color else {}), **more}
 
 
+def moment(day, hours: float = 0) -> str:
+    """A time `hours` after a day's midnight as ECharts reads the days of `day_points`: a
+    'YYYY-MM-DD HH:MM' string without a zone, so the browser places both in its own time zone
+    (a number of ms would be UTC: 8 hours off the bars in Xianning)."""
+    return (pd.Timestamp(day) + pd.Timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
+
+
 def day_axis(first, last) -> dict:
     """A time axis from the first to the last day, with half a day of room at each end (the
     first and last bars drawn whole, the last label unclipped); ticks as month-day, at most one
     a day, spaced to the width."""
     ends = {}
     if first is not None and last is not None:
-        ends = {"min": int(pd.Timestamp(first).timestamp() * 1000) - DAY_MS // 2,
-                "max": int(pd.Timestamp(last).timestamp() * 1000) + DAY_MS // 2}
+        ends = {"min": moment(first, -12), "max": moment(last, 12)}
     return {"type": "time", "minInterval": DAY_MS, "splitNumber": 7, **ends,
             "axisLabel": {**_AXIS_LABEL, "formatter": "{MM}-{dd}", "hideOverlap": True},
             "axisTick": {"show": False}, "axisLine": {"lineStyle": {"color": GRID_COLOR}},

@@ -72,10 +72,8 @@ def _key_dates(key_dates: list[Mark], at, *, labels: bool) -> dict:
 
 def _as_of_band(as_of) -> dict:
     """The as-of day (the day of the numbers above the charts) as a light band behind the bars."""
-    day = pd.Timestamp(as_of)
-    ends = [(day + pd.Timedelta(hours=h)).strftime("%Y-%m-%d %H:%M") for h in (-12, 12)]
     return {"silent": True, "itemStyle": {"color": STATUS["open"], "opacity": 0.8},
-            "data": [[{"xAxis": ends[0]}, {"xAxis": ends[1]}]]}
+            "data": [[{"xAxis": charts.moment(as_of, -12)}, {"xAxis": charts.moment(as_of, 12)}]]}
 
 
 @charts.cached
