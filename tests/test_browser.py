@@ -114,9 +114,11 @@ def open_page(browser, url: str, width: int = 1280):
 
 
 # The script has finished and everything is drawn: no "Running…" status, no skeleton
-# placeholders, and every Plotly chart has painted its SVG.
+# placeholders, and every chart has painted (an ECharts chart its SVG shapes, a Plotly one —
+# the bench's floor page — its SVG).
 SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0
+    && [...document.querySelectorAll('[data-testid="stEChartsChart"]')].every(e => e.querySelector('svg path'))
     && [...document.querySelectorAll('.js-plotly-plot')].every(e => e.querySelector('.main-svg'))"""
 
 
