@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -107,7 +107,7 @@ def neutral(chart: dict):
 
 
 def _utc_day(ms) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
 
 
 def _seals_neutral(chart: dict) -> list | None:
@@ -130,7 +130,7 @@ def _seals_neutral(chart: dict) -> list | None:
                           and all(isinstance(x, str) for x in tr["x"]) for tr in traces):
             for tr in traces:
                 assert tr["customdata"] == [[x, y] for x, y in zip(tr["x"], tr["y"], strict=True)]
-            return [{"seals": "cells", "name": tr["name"], "cells": [[x, y] for x, y in zip(tr["x"], tr["y"])]}
+            return [{"seals": "cells", "name": tr["name"], "cells": tr["customdata"]}
                     for tr in traces]
         return None
     series = chart.get("echarts", [])[1:]
