@@ -173,7 +173,7 @@ def timeline(intervals: pd.DataFrame, day: date, date_from: date, date_to: date,
     # the bars on a hidden value axis of milliseconds (a time axis cannot stack), the days
     # shown by a time axis with the same ends (UTC, as the milliseconds are)
     hidden = {"type": "value", "min": first, "max": last, "show": False}
-    days = charts.day_axis(None, None) | {"min": first, "max": last}
+    days = charts.day_axis(None, None) | {"min": first, "max": last, "position": "bottom"}
     y_axis = charts.category_axis(seals, inverse=True)
     spec = charts.option(None, series, [hidden, days], y_axis, legend=True, legend_rows=1)
     spec["legend"]["data"] = [name for name, _, _ in spans]
