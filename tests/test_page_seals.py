@@ -354,6 +354,8 @@ def test_the_grid_hover_is_plain_text(demo_env):
                                "formatter": "{@[2]}"}
     thirteen = spec["series"][0]["data"][12]
     # C005: suspected 02-07, confirmed 02-08; one household of 4 on the floor had a case
+    # each point named by its cell: ECharts keeps a selection by name (else the x category, B5)
+    assert spec["series"][0]["encode"]["itemName"] == 3 and thirteen[3] == "B5:13"
     assert thirteen[:2] == ["B5", "13"] and thirteen[2].split("\n")[:4] == [
         "B5 · 13层", "整栋封控（自 02-04 起）", "封控住户 4 / 住户 4", "病例 1（确诊 1）"]
     assert "<" not in json.dumps(spec, ensure_ascii=False)          # no markup anywhere

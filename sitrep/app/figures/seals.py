@@ -65,8 +65,11 @@ def hover_text(floors: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _cells(name: str, points: list, color: str, *, symbol: str, size: float, **more) -> dict:
-    """A scatter series of cells on two category axes, one clickable at a time."""
+    """A scatter series of cells on two category axes, one clickable at a time. A point is
+    [x, y, hover, its own name]: ECharts keeps a selection by the point's name, which would
+    otherwise be its x category (a click would select the whole building)."""
     return {"type": "scatter", "name": name, "data": points, "symbol": symbol, "symbolSize": size,
+            "encode": {"x": 0, "y": 1, "itemName": 3},
             "itemStyle": {"color": color}, "selectedMode": "single",
             "select": {"itemStyle": {"borderColor": "#31333f", "borderWidth": 2}}, **more}
 
@@ -87,7 +90,7 @@ def grid_height(floors: pd.DataFrame) -> int:
 def grid(floors: pd.DataFrame, lang: str) -> dict:
     """Every floor of every building as a square, coloured by its seal state; a dot marks a
     floor with a case. An ECharts scatter on two category axes (buildings across, floors up: a
-    floor is its category's name, text); a point is [building, floor, hover]. A click selects
+    floor is its category's name, text); a point is [building, floor, hover, "building:floor"]. A click selects
     a square (`selectedMode`): the page reads the cell back from this option
     (seals_drill.picked_cells). The case dots are silent, so a click or hover on one reaches
     the square under it. The hover carries spreadsheet text (building codes): plain-text
@@ -95,7 +98,7 @@ def grid(floors: pd.DataFrame, lang: str) -> dict:
     buildings = list(dict.fromkeys(floors["building"]))
     top = int(floors["floor"].max())
     _, size = _grid_px(floors)
-    points = [[str(b), str(int(f)), h] for b, f, h in
+    points = [[str(b), str(int(f)), h, f"{b}:{int(f)}"] for b, f, h in
               zip(floors["building"], floors["floor"], hover_text(floors, lang), strict=True)]
     states = floors["seal_state"].tolist()
     series = [_cells(t(f"seals.state.{state}", lang),
