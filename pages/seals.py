@@ -25,7 +25,11 @@ else:
     day = f.first_on
 
 floors = ui.query("seals_floor_state", **f.params(as_of=True, day=day))
-today = ui.query("seals_daily", **f.params(window="change", day=day))
+# the cards' two days come from the trend's rows when the range holds them (one query, not two)
+daily = ui.query("seals_daily", **f.params(window="range"))
+today = drill.card_days(daily, day)
+if today is None:
+    today = ui.query("seals_daily", **f.params(window="change", day=day))
 plan = ui.query("seals_building_state", **f.params(as_of=True, day=day))
 CARDS = [cards.Card(c, k, worse_up=True) for c, k in (
     ("sealed_buildings", "kpi.sealed_buildings"), ("sealed_floors", "kpi.sealed_floors"),
@@ -34,7 +38,9 @@ CARDS = [cards.Card(c, k, worse_up=True) for c, k in (
 
 def pick_cell():
     """A click on the grid chooses the drill-down cell (the selectbox below shows it)."""
-    cell = drill.picked_cell(st.session_state.get("seals_grid"))
+    cell, st.session_state["seals_grid_cells"] = drill.picked_cell(
+        st.session_state.get("seals_grid"), st.session_state.get("seals_grid_spec"),
+        st.session_state.get("seals_grid_cells", []))
     if cell:
         st.session_state["seals_cell"] = cell
 
@@ -56,8 +62,9 @@ else:
     grid_col, plan_col = st.columns([3, 2], gap="medium")
     with grid_col:
         st.markdown(f"**{t('seals.grid_title', lang, day=day.isoformat())}**")
-        st.plotly_chart(figures.grid(floors, lang), config=charts.CONFIG, width="stretch",
-                        on_select=pick_cell, selection_mode="points", key="seals_grid")
+        # the option drawn is kept: a click reports indices into it
+        st.session_state["seals_grid_spec"] = spec = figures.grid(floors, lang)
+        charts.pickable(spec, key="seals_grid", height=figures.grid_height(floors), on_select=pick_cell)
         st.caption(t("seals.grid_hint", lang))
     with plan_col:
         st.markdown(f"**{t('seals.plan_title', lang, day=day.isoformat())}**")
@@ -89,16 +96,17 @@ else:
 
     # How the seals ran over the trend range.
     intervals = ui.query("seals_intervals", **f.params(window="range"))
-    daily = ui.query("seals_daily", **f.params(window="range"))
+    span = {"date_from": f.date_from.isoformat(), "date_to": f.date_to.isoformat()}
     timeline_col, trend_col = st.columns(2, gap="medium")
     with timeline_col:
         if intervals.empty:
-            st.markdown("**" + t("seals.timeline_title", lang, date_from=f.date_from.isoformat(),
-                                 date_to=f.date_to.isoformat()) + "**")
+            st.markdown("**" + t("seals.timeline_title", lang, **span) + "**")
             ui.empty(lang)
         else:
-            st.plotly_chart(figures.timeline(intervals, day, f.date_from, f.date_to, lang),
-                            config=charts.CONFIG, width="stretch", key="seals_timeline")
+            st.caption("**" + t("seals.timeline_title", lang, **span) + "**")
+            charts.show(figures.timeline(intervals, day, f.date_from, f.date_to, lang),
+                        key="seals_timeline", height=figures.timeline_height(intervals))
     with trend_col:
-        st.plotly_chart(figures.trend(daily, day, f.date_from, f.date_to, lang),
-                        config=charts.CONFIG, width="stretch", key="seals_trend")
+        st.caption("**" + t("seals.trend_title", lang, **span) + "**")
+        charts.show(figures.trend(daily, day, f.date_from, f.date_to, lang), key="seals_trend",
+                    height=190)

@@ -124,13 +124,14 @@ def test_the_seals_grid_hover_reads_each_floor():
         "households": [4, 6], "sealed_households": [4, 0], "cases": [2, 0], "confirmed": [1, 0],
         "suspected": [1, 0], "asymptomatic": [0, 0],
         "last_delivery_at": pd.to_datetime(["2020-02-10 18:05", None])})
+    # plain text in lines (the grid's tooltip is drawn as text, never HTML)
     assert seal_figures.hover_text(floors, "zh") == [
-        "<b>B5 · 12层</b><br>楼层封控（自 02-09 起）<br>封控住户 4 / 住户 4<br>病例 2（确诊 1，疑似 1）"
-        "<br>最近配送 02-10 18:05",
-        "<b>A1 · 3层</b><br>未封控<br>封控住户 0 / 住户 6<br>病例 0<br>最近配送 无"]
+        "B5 · 12层\n楼层封控（自 02-09 起）\n封控住户 4 / 住户 4\n病例 2（确诊 1，疑似 1）"
+        "\n最近配送 02-10 18:05",
+        "A1 · 3层\n未封控\n封控住户 0 / 住户 6\n病例 0\n最近配送 无"]
     assert seal_figures.hover_text(floors, "en")[0] == (
-        "<b>B5 · floor 12</b><br>Floor sealed (since 02-09)<br>Sealed households 4 of 4"
-        "<br>Cases 2 (Confirmed 1, Suspected 1)<br>Last delivery 02-10 18:05")
+        "B5 · floor 12\nFloor sealed (since 02-09)\nSealed households 4 of 4"
+        "\nCases 2 (Confirmed 1, Suspected 1)\nLast delivery 02-10 18:05")
 
 
 # -- the browser bench's floor page ------------------------------------------------------------

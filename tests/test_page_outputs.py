@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,9 @@ def neutral(chart: dict):
     heat = _heatmap(chart)
     if heat is not None:
         return heat
+    cells_or_spans = _seals_neutral(chart)
+    if cells_or_spans is not None:
+        return cells_or_spans
     if "plotly" in chart:
         out = []
         for trace in chart["plotly"]:
@@ -127,6 +131,45 @@ def _heatmap(chart: dict):
             extra[row[y]][column[x]] = more[0] if more else None
         return {"kind": "heatmap", "x": axes["x"], "y": axes["y"], "z": z,
                 **({"extra": extra} if any(len(cell) > 3 for cell in cells) else {})}
+    return None
+
+
+def _utc_day(ms) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+
+
+def _seals_neutral(chart: dict) -> list | None:
+    """The sealed-floors page's grid and timeline whatever draws them (recorded with Plotly,
+    drawn with ECharts since issue 13), or None for any other chart.
+    - The grid: per series (a seal state, the case dots) its name and every cell as
+      [building, floor]: Plotly's x, y and customdata (which must agree), ECharts' points
+      [building, floor as a category name, hover].
+    - The timeline: per kind of seal its name and every bar as [seal, first day, length in ms]:
+      Plotly's y, base and x (bars with a base), ECharts' spans [length, row, seal, hover]
+      stacked on the transparent base series (name "") whose value at that row is the drawn
+      first day."""
+    if "plotly" in chart:
+        traces = chart["plotly"]
+        if traces and all(tr.get("type") == "bar" and "base" in tr for tr in traces):
+            return [{"seals": "spans", "name": tr["name"],
+                     "bars": [[y, _day(b), x] for y, b, x in zip(tr["y"], tr["base"], tr["x"], strict=True)]}
+                    for tr in traces]
+        if traces and all(tr.get("type") == "scatter" and set(tr) == {"type", "name", "x", "y", "customdata"}
+                          and all(isinstance(x, str) for x in tr["x"]) for tr in traces):
+            for tr in traces:
+                assert tr["customdata"] == [[x, y] for x, y in zip(tr["x"], tr["y"], strict=True)]
+            return [{"seals": "cells", "name": tr["name"], "cells": tr["customdata"]}
+                    for tr in traces]
+        return None
+    series = chart.get("echarts", [])[1:]
+    if series and series[0]["name"] == "" and all(s["type"] == "bar" for s in series):
+        starts = {row: _utc_day(start) for start, row in series[0]["data"]}
+        return [{"seals": "spans", "name": s["name"],
+                 "bars": [[p[2], starts[p[1]], p[0]] for p in s["data"] if p[0] is not None]}
+                for s in series[1:]]
+    if series and all(s["type"] == "scatter" for s in series):
+        return [{"seals": "cells", "name": s["name"], "cells": [[p[0], int(p[1])] for p in s["data"]]}
+                for s in series]
     return None
 
 

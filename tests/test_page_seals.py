@@ -15,11 +15,9 @@ The fixture, as the queries see it:
 """
 from __future__ import annotations
 
-import base64
 import json
 from datetime import date, datetime
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -263,18 +261,18 @@ def page(**query):
     return at
 
 
-def values(array) -> list:
-    """A Plotly JSON array: a list, or typed-array bytes ({"dtype": "i1", "bdata": base64})."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
+def chart(at, key: str) -> dict:
+    """The ECharts option of the chart with `key`, as sent to the browser."""
+    for element in at.get("echarts_chart"):
+        if element.proto.id.endswith(key) or key in element.proto.id:
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart {key}")
 
 
 def grid_traces(at) -> dict:
-    """The floor grid's traces: name -> list of (building, floor)."""
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return {trace["name"]: list(zip(values(trace["x"]), values(trace["y"]), strict=True))
-            for trace in spec["data"]}
+    """The floor grid's series: name -> list of (building, floor)."""
+    spec = json.loads(at.get("echarts_chart")[0].proto.spec)
+    return {series["name"]: [(p[0], int(p[1])) for p in series["data"]] for series in spec["series"]}
 
 
 def send(at, element, value: dict):
@@ -318,6 +316,66 @@ def test_the_day_slider_replays_the_lift(demo_env):
     assert at.date_input(key="as_of").value == date(2020, 2, 10)        # page-local: global unchanged
 
 
+DAY_MS = 86_400_000
+FEB_04_MS = 1_580_774_400_000        # 2020-02-04 00:00 UTC: 18,296 days after 1970-01-01
+
+
+def test_timeline_and_trend_of_b5(demo_env):
+    at = page(building="B5", as_of="2020-02-10", range=["2020-02-01", "2020-03-13"])
+    timeline = chart(at, "seals_timeline")
+    base, whole, floors = timeline["series"]
+    # one seal: B5 whole from 02-04 (lifted 02-22: 14 days after C005's last day, 02-08), a bar
+    # of 22 - 4 = 18 days stacked on a transparent base reaching 02-04
+    assert base["data"] == [[FEB_04_MS, 0]] and base["itemStyle"]["color"] == "transparent"
+    assert FEB_04_MS == 18_296 * DAY_MS
+    assert whole["name"] == "整栋封控" and whole["stack"] == base["stack"] == floors["stack"]
+    assert whole["data"] == [[18 * DAY_MS, 0, "B5 · 整栋", "B5 · 整栋\n02-04 至 02-22\n原因 确诊 · 住户 132"]]
+    assert floors["data"] == [[None, 0, "B5 · 整栋", whole["data"][0][3]]]      # not a run of floors
+    assert timeline["yAxis"]["data"] == ["B5 · 整栋"] and timeline["legend"]["data"] == ["整栋封控", "楼层封控"]
+    # the axis runs over the range, 02-01 to the end of 03-13 (42 days); the as-of day shaded
+    hidden, days = timeline["xAxis"]
+    assert (hidden["min"], hidden["max"]) == (days["min"], days["max"]) == (
+        FEB_04_MS - 3 * DAY_MS, FEB_04_MS + 39 * DAY_MS)
+    assert base["markArea"]["data"] == [[{"xAxis": FEB_04_MS + 6 * DAY_MS}, {"xAxis": FEB_04_MS + 7 * DAY_MS}]]
+    # spreadsheet text in the hover: drawn as plain text, never as HTML
+    assert timeline["tooltip"]["renderMode"] == "richText" and timeline["useUTC"] is True
+    trend = chart(at, "seals_trend")
+    points = dict((day, value) for day, value in trend["series"][0]["data"])
+    # 33 floors x 4 households of B5 on every day from 02-04 to 02-21, none before or after
+    assert points["2020-02-03"] == 0 and points["2020-02-04"] == points["2020-02-21"] == 132
+    assert points["2020-02-22"] == 0 and sum(points.values()) == 18 * 132
+    assert trend["series"][0]["markArea"]["data"] == [[{"xAxis": "2020-02-10"}, {"xAxis": "2020-02-11"}]]
+
+
+def test_the_grid_hover_is_plain_text(demo_env):
+    at = page(building="B5", as_of="2020-02-10")
+    spec = chart(at, "seals_grid")
+    assert spec["tooltip"] == {**spec["tooltip"], "trigger": "item", "renderMode": "richText",
+                               "formatter": "{@[2]}"}
+    thirteen = spec["series"][0]["data"][12]
+    # C005: suspected 02-07, confirmed 02-08; one household of 4 on the floor had a case
+    # each point named by its cell: ECharts keeps a selection by name (else the x category, B5)
+    assert spec["series"][0]["encode"]["itemName"] == 3 and thirteen[3] == "B5:13"
+    assert thirteen[:2] == ["B5", "13"] and thirteen[2].split("\n")[:4] == [
+        "B5 · 13层", "整栋封控（自 02-04 起）", "封控住户 4 / 住户 4", "病例 1（确诊 1）"]
+    assert "<" not in json.dumps(spec, ensure_ascii=False)          # no markup anywhere
+    # the case dots are silent: a click or a hover reaches the square under it
+    assert spec["series"][4]["silent"] is True and all(s["selectedMode"] == "single" for s in spec["series"])
+
+
+def test_cards_read_the_same_numbers_with_or_without_the_trend_range(demo_env):
+    # the range holds 02-09 and 02-10: the cards read the trend's rows
+    held = metrics(page(building="B5", as_of="2020-02-10", range=["2020-02-01", "2020-03-13"]))
+    # the range starts after the as-of day: the cards ask for their two days
+    apart = metrics(page(building="B5", as_of="2020-02-10", range=["2020-02-12", "2020-03-13"]))
+    assert tuple(held[k] for k in KEYS) == tuple(apart[k] for k in KEYS) == ("1", "33", "132", "3")
+    assert held == apart
+    # on the day of the lift (02-22) every card falls by what was sealed the day before
+    at = page(building="B5", as_of="2020-02-22", range=["2020-02-01", "2020-03-13"])
+    deltas = {m.label: m.delta for m in at.metric}
+    assert [deltas[k] for k in KEYS[:3]] == ["-1", "-33", "-132"]
+
+
 def test_all_buildings_on_02_13(demo_env):
     at = page(as_of="2020-02-13")
     got = metrics(at)
@@ -329,16 +387,17 @@ def test_all_buildings_on_02_13(demo_env):
 def test_drill_down_by_clicking_a_square(demo_env):
     at = page(building="B5", as_of="2020-02-10")
     assert not at.dataframe                                   # nothing chosen yet
-    send(at, at.get("plotly_chart")[0], {"selection": {
-        "points": [{"curve_number": 0, "point_number": 12, "point_index": 12, "x": "B5", "y": 13,
-                    "customdata": ["B5", 13]}],
-        "point_indices": [12], "box": [], "lasso": []}})
+    # ECharts reports the series and the point's index in it: series 0 (sealed whole), point
+    # 12 = B5's 13th floor (B5's floors 1..33 in order)
+    send(at, at.get("echarts_chart")[0], {"selection": {"selected": [
+        {"series_index": 0, "series_id": None, "series_name": "整栋封控", "data_type": "main",
+         "data_indices": [12]}], "areas": []}})
     assert at.selectbox(key="seals_cell").value == "B5:13"
     table = at.dataframe[0].value
     assert len(table) == 4 and set(table["楼栋 · 楼层"]) == {"B5 · 13层"}
     assert set(table["封控状态"]) == {"整栋封控"}
     assert not any(c.startswith("13") for c in table.astype(str).to_numpy().ravel())  # no room
-    assert "B5 · 13层：整栋封控 · 住户 4 · 封控住户 4 · 病例 1" in at.caption[-1].value
+    assert any("B5 · 13层：整栋封控 · 住户 4 · 封控住户 4 · 病例 1" in c.value for c in at.caption)
 
 
 def test_drill_down_by_choosing_a_floor_and_a_whole_building(demo_env):
@@ -393,8 +452,19 @@ def test_a_range_without_seals_shows_the_empty_state(demo_env):
 
 
 def test_helpers_read_the_selection_events():
-    assert drill.picked_cell({"selection": {"points": [{"customdata": ["A1", 3]}]}}) == "A1:3"
-    assert drill.picked_cell({"selection": {"points": []}}) is None
+    spec = {"series": [{"data": [["A1", "2", "…"], ["A1", "3", "…"]]}, {"data": [["B5", "9", "…"]]}]}
+    picked = {"selection": {"selected": [{"series_index": 0, "data_indices": [1]}], "areas": []}}
+    assert drill.picked_cell(picked, spec, []) == ("A1:3", ["A1:3"])
+    # each series keeps its own selection: the cell just clicked is the one not selected before
+    both = {"selection": {"selected": [{"series_index": 0, "data_indices": [1]},
+                                       {"series_index": 1, "data_indices": [0]}]}}
+    assert drill.picked_cell(both, spec, ["A1:3"]) == ("B5:9", ["A1:3", "B5:9"])
+    assert drill.picked_cell({"selection": {"selected": []}}, spec, ["A1:3"]) == (None, [])
+    # indices the drawn option does not have (a stale selection after the data changed) pick nothing
+    stale = {"selection": {"selected": [{"series_index": 0, "data_indices": [7]},
+                                        {"series_index": 5, "data_indices": [0]}]}}
+    assert drill.picked_cell(stale, spec, []) == (None, [])
+    assert drill.picked_cell(None, None, []) == (None, [])
     assert drill.picked_building({"selection": {"objects": {"seals_buildings": [
         {"building": "B7"}]}}}) == "B7"
     assert drill.picked_building(None) is None

@@ -3,6 +3,8 @@ its floors) as the grid, the site plan or the select box picks it, the cell's su
 and the households table as shown."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 
 from sitrep.app.figures.seals import when
@@ -44,14 +46,35 @@ def cell_summary(key: str, floors: pd.DataFrame, buildings: pd.DataFrame) -> pd.
     return floors[(floors["building"] == building) & (floors["floor"] == floor)].iloc[0]
 
 
-def picked_cell(state) -> str | None:
-    """The cell of the point clicked on the grid (its customdata is [building, floor])."""
-    points = ((state or {}).get("selection") or {}).get("points") or []
-    for point in points:
-        data = point.get("customdata")
-        if data and len(data) >= 2:
-            return cell_key(str(data[0]), data[1])
-    return None
+def picked_cells(state, spec: dict | None) -> list[str]:
+    """The cells selected on the grid: ECharts reports a series' index and the indices of its
+    points, which are [building, floor, …] in `spec`, the option that was drawn."""
+    groups = ((state or {}).get("selection") or {}).get("selected") or []
+    series = (spec or {}).get("series") or []
+    cells = []
+    for group in groups:
+        index = group.get("series_index")
+        points = series[index]["data"] if isinstance(index, int) and 0 <= index < len(series) else []
+        for i in group.get("data_indices") or []:
+            if isinstance(i, int) and 0 <= i < len(points):
+                cells.append(cell_key(str(points[i][0]), int(points[i][1])))
+    return cells
+
+
+def picked_cell(state, spec: dict | None, before: list[str]) -> tuple[str | None, list[str]]:
+    """The cell just clicked on the grid (selected now, not `before`: each series keeps its own
+    selection) and what is selected now."""
+    cells = picked_cells(state, spec)
+    new = [cell for cell in cells if cell not in before]
+    return (new[-1] if new else None), cells
+
+
+def card_days(daily: pd.DataFrame, day) -> pd.DataFrame | None:
+    """The day and the day before from the trend's rows (the cards' change), when the trend
+    range holds both; None when it does not (the page asks for the two days)."""
+    days = pd.to_datetime(daily["day"]).dt.date
+    rows = daily[(days == day - timedelta(days=1)) | (days == day)]
+    return rows if len(rows) == 2 else None
 
 
 def picked_building(state) -> str | None:

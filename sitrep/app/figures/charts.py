@@ -197,3 +197,35 @@ trend = cached(build_echarts_trend)   # kept like the figures: st.echarts_chart 
 def show(spec: dict, *, key: str, height: int = 170) -> None:
     """Draw an ECharts option made here (SVG: crisp in a screenshot, no canvas to blur)."""
     st.echarts_chart(spec, height=height, renderer="svg", key=key, width="stretch")
+
+
+# -- pieces of the sealed-floors page's charts (a grid of cells, a timeline) -----------------
+
+def category_axis(names: list[str], *, formatter: str | None = None, **more) -> dict:
+    """A category axis of `names` (text: ECharts reads a number on a category axis as a
+    position), every name a tick where there is room."""
+    label = {**_AXIS_LABEL, **({"formatter": formatter} if formatter else {})}
+    return {"type": "category", "data": names, "axisLabel": label, "axisTick": {"show": False},
+            "axisLine": {"lineStyle": {"color": GRID_COLOR}}, "splitLine": {"show": False}, **more}
+
+
+def text_tooltip(formatter: str) -> dict:
+    """The tooltip of the item under the pointer, drawn as plain text (richText, lines split
+    at "\\n"): what it carries may be spreadsheet text, which must never be read as HTML.
+    `formatter` reads the point's values (`{@[n]}`, inserted as text)."""
+    return {"trigger": "item", "renderMode": "richText", "formatter": formatter,
+            "textStyle": {"fontSize": 12, "fontFamily": FONT}}
+
+
+def day_band(start, end, color: str) -> dict:
+    """A series' markArea shading one day on the x axis, from `start` to `end` (as the axis
+    reads them: milliseconds, or "YYYY-MM-DD" on a time axis), behind the data."""
+    return {"silent": True, "itemStyle": {"color": color, "opacity": 0.15},
+            "data": [[{"xAxis": start}, {"xAxis": end}]]}
+
+
+def pickable(spec: dict, *, key: str, height: int, on_select) -> None:
+    """`show` for a chart whose points can be clicked (a series with `selectedMode`):
+    `on_select` runs with the selection in st.session_state[key]."""
+    st.echarts_chart(spec, height=height, renderer="svg", key=key, width="stretch",
+                     on_select=on_select)

@@ -1,5 +1,6 @@
 """Figures of the sealed-floors page (pages/seals.py): the building x floor grid, the seal
-timeline, the sealed-household trend and the site plan (pydeck, no basemap). Labels come from
+timeline and the sealed-household trend (ECharts options: no Plotly bundle for the page to
+load) and the site plan (pydeck, no basemap). Labels come from
 the catalogs, colours from sitrep/app/figures/colors.py. What a click picks and the drill-down
 table are the page's (sitrep/app/seals_drill.py)."""
 from __future__ import annotations
@@ -8,7 +9,6 @@ import math
 from datetime import date, timedelta
 
 import pandas as pd
-import plotly.graph_objects as go
 import pydeck as pdk
 
 from sitrep.app.figures import charts
@@ -16,7 +16,6 @@ from sitrep.app.figures.colors import STATUS
 from sitrep.i18n import label, t
 
 STATES = ("sealed_building", "sealed_floor", "case", "open")
-FONT = {"family": "Noto Sans CJK SC, sans-serif"}
 STOREY_M = 3.0               # extrusion per floor on the site plan
 PLAN_FIT_PX = 300            # the plan's first view fits the compound into a phone's width
 DAY_MS = 86_400_000
@@ -43,15 +42,16 @@ def _cases_text(row, lang: str) -> str:
 
 
 def hover_text(floors: pd.DataFrame, lang: str) -> list[str]:
-    """Each floor's hover: building · floor, state (since when), households, cases, last
-    delivery. Dates formatted a column at a time (a Timestamp per row cost more than the rest)."""
+    """Each floor's hover, plain text in lines: building · floor, state (since when),
+    households, cases, last delivery. Dates formatted a column at a time (a Timestamp per row
+    cost more than the rest)."""
     since = pd.to_datetime(floors["sealed_since"]).dt.strftime("%m-%d")
     delivered = pd.to_datetime(floors["last_delivery_at"]).dt.strftime("%m-%d %H:%M")
     states = {state: t(f"seals.state.{state}", lang) for state in dict.fromkeys(floors["seal_state"])}
     counts = zip(floors["confirmed"], floors["suspected"], floors["asymptomatic"], strict=True)
     return [
-        "<br>".join([
-            f"<b>{t('privacy.building_floor', lang, building=building, floor=floor)}</b>",
+        "\n".join([
+            t("privacy.building_floor", lang, building=building, floor=floor),
             states[state] + (t("seals.hover_since", lang, since=day) if isinstance(day, str) else ""),
             t("seals.hover_households", lang, sealed=sealed, households=households),
             t("seals.hover_cases", lang, cases=_cases_text(
@@ -64,45 +64,58 @@ def hover_text(floors: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
-@charts.cached
-def grid(floors: pd.DataFrame, lang: str) -> go.Figure:
-    """Every floor of every building as a square, coloured by its seal state; a dot marks a
-    floor with a case. Scatter, not Heatmap: only scatter points reach Streamlit's selection."""
-    buildings = list(dict.fromkeys(floors["building"]))
+def _cells(name: str, points: list, color: str, *, symbol: str, size: float, **more) -> dict:
+    """A scatter series of cells on two category axes, one clickable at a time. A point is
+    [x, y, hover, its own name]: ECharts keeps a selection by the point's name, which would
+    otherwise be its x category (a click would select the whole building)."""
+    return {"type": "scatter", "name": name, "data": points, "symbol": symbol, "symbolSize": size,
+            "encode": {"x": 0, "y": 1, "itemName": 3},
+            "itemStyle": {"color": color}, "selectedMode": "single",
+            "select": {"itemStyle": {"borderColor": "#31333f", "borderWidth": 2}}, **more}
+
+
+def _grid_px(floors: pd.DataFrame) -> tuple[int, float]:
+    """The plot's height (13 px a floor, 180–440) and a square's size."""
     top = int(floors["floor"].max())
     plot_px = min(max(top * 13, 180), 440)
-    size = min(plot_px / top * 0.82, 26)
-    hover = hover_text(floors, lang)
-    floors = floors.assign(hover=hover)
-    fig = go.Figure()
-    for state in STATES:
-        rows = floors[floors["seal_state"] == state]
-        fig.add_scatter(
-            x=rows["building"], y=rows["floor"], mode="markers", name=t(f"seals.state.{state}", lang),
-            marker={"symbol": "square", "size": size, "color": STATUS[state]},
-            customdata=rows[["building", "floor"]].values.tolist(),
-            hovertext=rows["hover"], hoverinfo="text", showlegend=True,
-            selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 0.8}})
-    cases = floors[floors["cases"] > 0]
-    fig.add_scatter(
-        x=cases["building"], y=cases["floor"], mode="markers", name=t("seals.case_marker", lang),
-        marker={"symbol": "circle", "size": max(size * 0.45, 5), "color": STATUS["case"],
-                "line": {"color": STATUS["open"], "width": 1.5}},
-        customdata=cases[["building", "floor"]].values.tolist(),
-        hovertext=cases["hover"], hoverinfo="text",
-        selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 0.8}})
-    fig.update_layout(
-        # the title is the page's (above the chart): a legend wrapping on a phone would cover it
-        height=plot_px + 80, margin={"l": 8, "r": 8, "t": 8, "b": 8}, font=FONT,
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11},
-                "itemclick": False, "itemdoubleclick": False},
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": buildings,
-               "title": None, "fixedrange": True, "side": "bottom"},
-        yaxis={"title": None, "ticksuffix": t("seals.floor_suffix", lang), "range": [0.4, top + 0.6], "fixedrange": True, "showgrid": False, "zeroline": False},
-        plot_bgcolor="rgba(0,0,0,0)", hoverlabel={"font": FONT}, dragmode=False,
-        clickmode="event+select",
-    )
-    return fig
+    return plot_px, min(plot_px / top * 0.82, 26)
+
+
+def grid_height(floors: pd.DataFrame) -> int:
+    """The grid chart's height: the plot, the axis labels, the legend under it (two lines)."""
+    return _grid_px(floors)[0] + 76
+
+
+@charts.cached
+def grid(floors: pd.DataFrame, lang: str) -> dict:
+    """Every floor of every building as a square, coloured by its seal state; a dot marks a
+    floor with a case. An ECharts scatter on two category axes (buildings across, floors up: a
+    floor is its category's name, text); a point is [building, floor, hover, "building:floor"]. A click selects
+    a square (`selectedMode`): the page reads the cell back from this option
+    (seals_drill.picked_cells). The case dots are silent, so a click or hover on one reaches
+    the square under it. The hover carries spreadsheet text (building codes): plain-text
+    tooltip (richText), never HTML."""
+    buildings = list(dict.fromkeys(floors["building"]))
+    top = int(floors["floor"].max())
+    _, size = _grid_px(floors)
+    points = [[str(b), str(int(f)), h, f"{b}:{int(f)}"] for b, f, h in
+              zip(floors["building"], floors["floor"], hover_text(floors, lang), strict=True)]
+    states = floors["seal_state"].tolist()
+    series = [_cells(t(f"seals.state.{state}", lang),
+                           [p for p, s in zip(points, states, strict=True) if s == state],
+                           STATUS[state], symbol="rect", size=size)
+              for state in STATES]
+    series.append(_cells(
+        t("seals.case_marker", lang),
+        [p for p, c in zip(points, floors["cases"].tolist(), strict=True) if c > 0],
+        STATUS["case"], symbol="circle", size=max(size * 0.45, 5), silent=True,
+        itemStyle={"color": STATUS["case"], "borderColor": STATUS["open"], "borderWidth": 1.5}))
+    x_axis = charts.category_axis(buildings)
+    y_axis = charts.category_axis([str(f) for f in range(1, top + 1)],
+                                  formatter="{value}" + t("seals.floor_suffix", lang))
+    spec = charts.option(None, series, x_axis, y_axis, legend=True, legend_rows=2)
+    spec["tooltip"] = charts.text_tooltip("{@[2]}")
+    return spec
 
 
 # -- the timeline and the trend ------------------------------------------------------------
@@ -116,62 +129,72 @@ def _seal_label(row, lang: str) -> str:
              floor_to=int(row["floor_to"]))
 
 
-def _mark_day(fig: go.Figure, day: date) -> None:
-    fig.add_vrect(x0=day.isoformat(), x1=(day + timedelta(days=1)).isoformat(),
-                  fillcolor=STATUS["normal"], opacity=0.15, line_width=0, layer="below")
+def _ms(value) -> int:
+    """A day (a naive timestamp: the day's midnight) as epoch milliseconds, UTC."""
+    return int(pd.Timestamp(value).timestamp() * 1000)
 
 
-def _day_axis(fig: go.Figure, date_from: date, date_to: date) -> None:
-    days = (date_to - date_from).days + 1
-    fig.update_xaxes(type="date", tickformat="%m-%d", dtick=DAY_MS * max(1, math.ceil(days / 8)),
-                     range=[date_from.isoformat(), (date_to + timedelta(days=1)).isoformat()])
+def _day_band(day: date) -> dict:
+    """The as-of day shaded on the timeline's axis of milliseconds, midnight to midnight."""
+    return charts.day_band(_ms(day), _ms(day + timedelta(days=1)), STATUS["normal"])
+
+
+def timeline_height(intervals: pd.DataFrame) -> int:
+    return min(max(len(intervals) * 24, 120), 460) + 56
 
 
 @charts.cached
 def timeline(intervals: pd.DataFrame, day: date, date_from: date, date_to: date, lang: str
-             ) -> go.Figure:
-    """One bar per seal (a whole building, or a run of floors), clipped to the trend range."""
-    frame = intervals.assign(seal=[_seal_label(r, lang) for _, r in intervals.iterrows()])
-    frame["hover"] = [
-        t("seals.timeline_hover", lang, seal=r["seal"], sealed_from=r["sealed_from"].strftime("%m-%d"),
+             ) -> dict:
+    """One bar per seal (a whole building, or a run of floors), clipped to the trend range: a
+    row per seal, top to bottom. Bars from a start are a stack (charts.spans): a transparent
+    base up to the seal's first day, then its length, in milliseconds on a hidden value axis
+    lined up with a time axis of days. A span's point is [length ms, row, seal, hover]; the
+    hover (seal names: spreadsheet text) is plain text."""
+    seals = [_seal_label(r, lang) for _, r in intervals.iterrows()]
+    hover = [
+        t("seals.timeline_hover", lang, seal=seal, sealed_from=r["sealed_from"].strftime("%m-%d"),
           sealed_until=(r["sealed_until"].strftime("%m-%d") if r["sealed_until"] == r["sealed_until"]
                         else t("seals.still_sealed", lang)),
           reason=label("seal_reason", r["reason"], lang) if r["reason"] == r["reason"] else "—",
-          households=r["households"])
-        for _, r in frame.iterrows()]
-    order = list(dict.fromkeys(frame["seal"]))
-    fig = go.Figure()
-    for whole, key, colour in ((True, "seals.timeline_whole", STATUS["sealed_building"]),
-                               (False, "seals.timeline_floors", STATUS["sealed_floor"])):
-        rows = frame[frame["is_whole_building"] == whole]
-        fig.add_bar(
-            y=rows["seal"], base=rows["bar_from"].dt.strftime("%Y-%m-%d"),
-            x=(rows["bar_until"] - rows["bar_from"]).dt.days * DAY_MS, orientation="h",
-            name=t(key, lang), marker_color=colour, hovertext=rows["hover"], hoverinfo="text")
-    _day_axis(fig, date_from, date_to)
-    fig.update_layout(
-        height=min(max(len(order) * 24, 120), 460) + 80, barmode="overlay", font=FONT,
-        margin={"l": 8, "r": 8, "t": 56, "b": 8},
-        title={"text": t("seals.timeline_title", lang, date_from=date_from.isoformat(),
-                         date_to=date_to.isoformat()), "font": {"size": 14}, "x": 0, "xanchor": "left"},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
-        yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
-               "autorange": "reversed", "title": None, "fixedrange": True},
-        xaxis={"fixedrange": True}, hoverlabel={"font": FONT},
-    )
-    _mark_day(fig, day)
-    return fig
+          households=int(r["households"]))
+        for seal, (_, r) in zip(seals, intervals.iterrows(), strict=True)]
+    starts = [_ms(v) for v in intervals["bar_from"]]
+    lengths = [int(n) * DAY_MS for n in (intervals["bar_until"] - intervals["bar_from"]).dt.days]
+    whole = intervals["is_whole_building"].tolist()
+    kinds = [(t("seals.timeline_whole", lang), STATUS["sealed_building"], True),
+             (t("seals.timeline_floors", lang), STATUS["sealed_floor"], False)]
+    spans = [(name, colour, [[n if w == kind else None, row, seal, text] for row, (n, w, seal, text)
+                             in enumerate(zip(lengths, whole, seals, hover, strict=True))])
+             for name, colour, kind in kinds]
+    first, last = _ms(date_from), _ms(date_to + timedelta(days=1))
+    base = {"type": "bar", "name": "", "stack": "seal", "data": [[s, row] for row, s in enumerate(starts)],
+            "itemStyle": {"color": "transparent"}, "silent": True, "tooltip": {"show": False},
+            "emphasis": {"disabled": True}, "markArea": _day_band(day)}
+    series = [base] + [{"type": "bar", "name": name, "stack": "seal", "data": points, "barMaxWidth": 16,
+                        "itemStyle": {"color": colour}} for name, colour, points in spans]
+    # the bars on a hidden value axis of milliseconds (a time axis cannot stack), the days
+    # shown by a time axis with the same ends (UTC, as the milliseconds are)
+    hidden = {"type": "value", "min": first, "max": last, "show": False}
+    days = charts.day_axis(None, None) | {"min": first, "max": last, "position": "bottom"}
+    y_axis = charts.category_axis(seals, inverse=True)
+    spec = charts.option(None, series, [hidden, days], y_axis, legend=True, legend_rows=1)
+    spec["legend"]["data"] = [name for name, _, _ in spans]
+    spec["useUTC"] = True
+    spec["tooltip"] = charts.text_tooltip("{@[3]}")
+    return spec
 
 
 @charts.cached
-def trend(daily: pd.DataFrame, day: date, date_from: date, date_to: date, lang: str) -> go.Figure:
-    fig = charts.build_trend(daily, {"sealed_households": t("kpi.sealed_households", lang)},
-                       t("seals.trend_title", lang, date_from=date_from.isoformat(),
-                         date_to=date_to.isoformat()), "line", height=220)
-    _day_axis(fig, date_from, date_to)
-    fig.update_layout(xaxis={"fixedrange": True}, yaxis={"fixedrange": True})
-    _mark_day(fig, day)
-    return fig
+def trend(daily: pd.DataFrame, day: date, date_from: date, date_to: date, lang: str) -> dict:
+    """Sealed households per day over the trend range (the title is the page's, above it),
+    the as-of day shaded."""
+    spec = charts.build_echarts_trend(daily, {"sealed_households": t("kpi.sealed_households", lang)},
+                                      None, "line")
+    spec["xAxis"] = charts.day_axis(date_from, date_to)
+    spec["series"][0]["markArea"] = charts.day_band(day.isoformat(), (day + timedelta(days=1)).isoformat(),
+                                                    STATUS["normal"])
+    return spec
 
 
 # -- the site plan -------------------------------------------------------------------------
