@@ -191,3 +191,43 @@ trend = cached(build_echarts_trend)   # kept like the figures: st.echarts_chart 
 def show(spec: dict, *, key: str, height: int = 170) -> None:
     """Draw an ECharts option made here (SVG: crisp in a screenshot, no canvas to blur)."""
     st.echarts_chart(spec, height=height, renderer="svg", key=key, width="stretch")
+
+
+# -- categorical charts: horizontal bars, plain-text hovers (volunteers, deliveries) -------------
+
+# An item's hover as plain text: ECharts' tooltip is HTML by default, and a hover may carry
+# spreadsheet text (a building, a destination, a source typed in a sheet). Lines break on "\n".
+TEXT_TOOLTIP = {"trigger": "item", "renderMode": "richText", "confine": True,
+                "textStyle": {"fontSize": 12, "fontFamily": FONT}}
+
+
+def point(values: list, color: str | None = None) -> dict:
+    """A data point with its own colour (e.g. the grey 'unresolved' bar among green ones)."""
+    return {"value": values, **({"itemStyle": {"color": color}} if color else {})}
+
+
+def named(axis: dict, name: str | None, *, middle: bool = False) -> dict:
+    """An axis with its name (the unit): above a value y-axis, or under a value x-axis (`middle`)."""
+    if not name:
+        return axis
+    place = {"nameLocation": "middle", "nameGap": 22} if middle else {"nameLocation": "end", "nameGap": 8}
+    return {**axis, "name": name, **place,
+            "nameTextStyle": {**_AXIS_LABEL, "align": "center" if middle else "left"}}
+
+
+def category_axis(categories: list, *, inverse: bool = False) -> dict:
+    return {"type": "category", "data": categories, "inverse": inverse, "axisLabel": dict(_AXIS_LABEL),
+            "axisTick": {"show": False}, "axisLine": {"lineStyle": {"color": GRID_COLOR}}}
+
+
+def hbars(series: list[dict], categories: list, *, legend: bool, x_title: str | None = None,
+          inverse: bool = False) -> dict:
+    """Horizontal bars: one row a category (the first at the bottom, or at the top if
+    `inverse`), values along x from zero; a point is [value, category, *extra]. Room on the
+    right for value labels, the legend (if any) under the axis, hovers as plain text."""
+    x_axis = named({**count_axis(), "minInterval": 0}, x_title, middle=True)
+    spec = option(None, series, x_axis, category_axis(categories, inverse=inverse), legend=legend,
+                  legend_rows=1 if legend else 0)
+    spec["grid"] = {**spec["grid"], "right": 40, "bottom": spec["grid"]["bottom"] + (20 if x_title else 0)}
+    spec["tooltip"] = TEXT_TOOLTIP
+    return spec
