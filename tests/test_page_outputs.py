@@ -159,11 +159,11 @@ def _bars_cells_trips(chart: dict):
                 extra[rows.index(c[1])][days.index(c[4])] = c[3]
             out.append({"kind": "heatmap", "x": days, "y": rows, "z": z, "extra": extra})
         return out
-    if head.get("axes") == ["time", "category"]:        # [start, lane] under [out, lane, hover, purpose]
-        base, *spans = series
-        starts = {p[1]: p[0] for p in _points(base)}
-        return _trips({"lane": p[1], "purpose": p[3], "start": starts[p[1]], "out": p[0], "hover": p[2]}
-                      for s in spans for p in _points(s))
+    if head.get("axes") == ["time", "category"]:        # [end, lane, hover, purpose] under [start, lane]
+        spans, cover = series
+        starts = {p[1]: p[0] for p in _points(cover)}
+        return _trips({"lane": p[1], "purpose": p[3], "start": starts[p[1]], "out": p[0] - starts[p[1]],
+                       "hover": p[2]} for p in _points(spans))
     if head.get("axes") == ["value", "category"]:       # [value, category, hover number, label text]
         return [{"kind": "hbar", "name": s["name"], "y": [p[1] for p in _points(s)], "x": [p[0] for p in _points(s)],
                  **({"extra": [p[2] for p in _points(s)]} if any(len(p) > 2 for p in _points(s)) else {}),

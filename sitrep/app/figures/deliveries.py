@@ -15,6 +15,7 @@ from sitrep.app.figures.colors import SERIES, STATUS
 DAILY_HEIGHT = 300
 HOUR_MS = 3_600_000
 AS_OF_BAND = "rgba(128, 132, 149, 0.14)"
+BACKGROUND = "#ffffff"          # the page's (Streamlit's light theme)
 
 
 def gap_height(buildings: int) -> int:
@@ -99,22 +100,24 @@ def trips_gantt(frame: pd.DataFrame, colors: dict[str, str], day: date) -> dict:
     first on top. `frame` has lane (the row label), purpose (its label, coloured), departed_at,
     ends_at and hover. The axis spans at least 08:00-18:00 of `day`, so idle hours show as idle.
 
-    Drawn as stacked horizontal bars: a transparent bar up to the departure, then the time
-    out ([out ms, lane, hover, purpose]); ECharts takes no drawing function from Python."""
+    Drawn as two overlaid horizontal bars a trip on a time axis, both from the axis' left edge:
+    one to the return ([end ms, lane, hover, purpose], coloured), covered up to the departure by
+    one in the page's background ([start ms, lane]). ECharts takes no drawing function from
+    Python, and does not stack bars on a time axis."""
     lanes = frame["lane"].tolist()
-    starts = [_ms(t) for t in frame["departed_at"]]
-    outs = [_ms(e) - s for e, s in zip(frame["ends_at"], starts, strict=True)]
-    base = {"type": "bar", "name": "", "stack": "trip", "silent": True, "tooltip": {"show": False},
-            "itemStyle": {"color": "rgba(0,0,0,0)"}, "data": [[s, lane] for s, lane in zip(starts, lanes, strict=True)]}
-    spans = charts.bar(None, [charts.point([out, lane, hover, purpose], colors.get(purpose))
-                              for out, lane, hover, purpose in zip(outs, lanes, frame["hover"], frame["purpose"],
-                                                                   strict=True)],
-                       stack="trip", barMaxWidth=20, tooltip={"formatter": "{@[2]}"})
+    ends = [charts.point([_ms(end), lane, hover, purpose], colors.get(purpose))
+            for end, lane, hover, purpose in zip(frame["ends_at"], lanes, frame["hover"], frame["purpose"],
+                                                 strict=True)]
+    spans = charts.bar(None, ends, barMaxWidth=20, tooltip={"formatter": "{@[2]}"})
+    cover = {"type": "bar", "name": "", "silent": True, "tooltip": {"show": False}, "barMaxWidth": 20,
+             "barGap": "-100%",
+             "itemStyle": {"color": BACKGROUND, "borderColor": BACKGROUND, "borderWidth": 2},  # hides the edge
+             "data": [[_ms(start), lane] for start, lane in zip(frame["departed_at"], lanes, strict=True)]}
     start = min(_ms(datetime.combine(day, time(8))), _ms(frame["departed_at"].min().floor("h")))
     end = max(_ms(datetime.combine(day, time(18))), _ms(frame["ends_at"].max().ceil("h")))
     x_axis = {**charts.count_axis(), "type": "time", "min": start, "max": end, "interval": 2 * HOUR_MS,
               "minInterval": HOUR_MS, "axisLabel": {**charts.count_axis()["axisLabel"], "formatter": "{HH}:{mm}"}}
-    spec = charts.option(None, [base, spans], x_axis, charts.category_axis(lanes, inverse=True), legend=False)
+    spec = charts.option(None, [spans, cover], x_axis, charts.category_axis(lanes, inverse=True), legend=False)
     spec["useUTC"] = True
     spec["grid"] = {**spec["grid"], "right": 16}
     spec["tooltip"] = charts.TEXT_TOOLTIP

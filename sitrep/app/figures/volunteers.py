@@ -43,6 +43,7 @@ def hours_by_day(frame: pd.DataFrame, order: list[str], labels: dict[str, str], 
               for code in order if code in set(frame["group"])]
     spec = charts.option(None, series, charts.day_axis(*span), charts.named(charts.count_axis(), y_title),
                          legend=True, legend_rows=2)
+    spec["grid"] = {**spec["grid"], "top": 24}            # room for the axis name (the unit) above it
     spec["tooltip"] = charts.TEXT_TOOLTIP
     return spec
 
