@@ -10,7 +10,7 @@ The page is driven through dashboard.py with AppTest on the demo and on the fixt
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -272,6 +272,11 @@ def charts(page) -> dict[str, dict]:
     return out
 
 
+def clock_of(ms: int) -> str:
+    """An axis value of the timeline (epoch ms read as UTC) as the clock it shows."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%H:%M")
+
+
 def gantt_lanes(page) -> list[str]:
     spec = charts(page)["gantt"]
     return sorted(spec["yAxis"]["data"])
@@ -287,6 +292,14 @@ def test_the_report_day_on_the_demo(demo_env):
     assert "6 小时 30 分" in next(m.help for m in page.metric if m.label == "出车时长（小时）")
     assert got["48小时未送达"] == "0"      # the sealed buildings were served daily by 02-10
     assert gantt_lanes(page) == ["1. 产检", "2. 透析", "3. 急诊", "4. 手术"]
+    # the timeline: each trip a bar to its return ([end ms, lane, hover, purpose]) covered up to
+    # its departure ([start ms, lane]), on a UTC clock axis that shows the sheet's times
+    gantt = charts(page)["gantt"]
+    spans, cover = gantt["series"]
+    assert gantt["useUTC"] is True and gantt["tooltip"]["renderMode"] == "richText"
+    assert [(clock_of(c[0]), clock_of(s["value"][0])) for c, s in zip(cover["data"], spans["data"], strict=True)] \
+        == [("08:30", "10:10"), ("10:10", "11:55"), ("12:15", "13:40"), ("13:40", "15:20")]
+    assert spans["data"][0]["value"][2].startswith("1. 产检 · 08:30–10:10\n")   # plain-text lines
     trips = page.dataframe[-1].value
     assert trips["出车"].tolist() == ["08:30", "10:10", "12:15", "13:40"]
     # no patient, no exact room, the driver's name masked

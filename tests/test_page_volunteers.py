@@ -343,6 +343,17 @@ def test_page_on_the_demo_b5_and_a_date_change(demo_env, demo_con):
         for day, h, _people in series["data"]:
             hours[day] = hours.get(day, 0) + h
     assert hours["2020-02-04"] == 12 and hours["2020-02-07"] == 12 and hours["2020-02-08"] == 16
+    # by task: B5's door guards only, 02-04..02-07 one 12-h shift (4 x 12 = 48) and 02-08..03-13
+    # two 8-h shifts (35 days x 16 = 560): 608 h by 23 volunteers, the bar labelled "608"
+    (by_task,) = chart_series(at, 2)
+    assert [p["value"] for p in by_task["data"]] == [[608.0, "值守", 23, "608"]]
+    assert by_task["label"]["formatter"] == "{@[3]}"
+    # the guard heatmap: 39 cells [month-day, building, covered, shifts, day], all covered; one
+    # shift a day 02-04..02-07, two from 02-08 (the chart's tooltip plain text)
+    (cells,) = chart_series(at, 3)
+    assert len(cells["data"]) == 39 and {c[2] for c in cells["data"]} == {1}
+    assert cells["data"][0] == ["02-04", "B5", 1, 1, "2020-02-04"]
+    assert [c[3] for c in cells["data"]] == [1] * 4 + [2] * 35
     # B5 sealed whole 02-04 until 02-22: 4 days x 12 h + 14 days x 16 h inside a sealed building
     sealed_table = at.dataframe[-1].value
     assert sealed_table["封控楼内（小时）"].sum() == 272 and sealed_table["部分楼层封控（小时）"].sum() == 0
