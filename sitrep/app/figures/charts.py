@@ -8,8 +8,9 @@ Streamlit's Plotly bundle (4.7 MB of JavaScript) before the first Plotly chart p
 0.2–0.5 s more per further Plotly chart; ECharts paints the same small trend in a few
 milliseconds (BENCHMARKS.md, "The browser's floor"). A page made only of cards and trends —
 the overview, the district page, the briefing — draws no Plotly chart, so it settles within the
-time of a plain page with one chart. The analysis pages keep Plotly where its hover, heatmaps
-and timelines are the point.
+time of a plain page with one chart. Seals and screening keep Plotly where its hover, heatmaps
+and timelines are the point; volunteers and deliveries draw theirs as ECharts options too (the
+pieces in the last section: horizontal bars, plain-text hovers).
 """
 from __future__ import annotations
 
