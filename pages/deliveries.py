@@ -70,11 +70,12 @@ with st.container(border=True):
                                              (right, "source", "deliveries.chart.by_source")):
             part = split[split["dimension"] == dimension]
             series = coded(dimension, part["code"])
-            column.plotly_chart(
-                figures.stacked_by_day(part, measure, series, colors.palette(series),
-                                       t(title_key, lang), t(f"deliveries.axis.{measure}", lang),
-                                       f.date_from, f.date_to, mark=f.as_of),
-                config=charts.CONFIG, width="stretch", key=f"deliveries_{dimension}")
+            with column:
+                st.caption(t(title_key, lang))
+                charts.show(figures.stacked_by_day(part, measure, series, colors.palette(series),
+                                                   t(f"deliveries.axis.{measure}", lang), f.date_from, f.date_to,
+                                                   mark=f.as_of),
+                            key=f"deliveries_{dimension}", height=figures.DAILY_HEIGHT)
         if measure == "kg":
             st.caption(t("deliveries.kg_note", lang))
 
@@ -86,10 +87,10 @@ with st.container(border=True):
     if gap_buildings.empty:
         st.info(t("deliveries.no_sealed", lang, as_of=f.as_of.isoformat()))
     else:
-        st.plotly_chart(
-            figures.gap_by_building(gap_buildings, t("deliveries.series.not_reached", lang, hours=gap_hours),
-                                    t("deliveries.series.reached", lang), t("deliveries.chart.gap", lang)),
-            config=charts.CONFIG, width="stretch", key="deliveries_gap_chart")
+        st.caption(t("deliveries.chart.gap", lang))
+        charts.show(figures.gap_by_building(gap_buildings, t("deliveries.series.not_reached", lang, hours=gap_hours),
+                                            t("deliveries.series.reached", lang)),
+                    key="deliveries_gap_chart", height=figures.gap_height(len(gap_buildings)))
         if gap_households.empty:
             st.success(t("deliveries.gap_none", lang, hours=gap_hours))
         else:
@@ -116,18 +117,20 @@ with st.container(border=True):
         ui.empty(lang)
     else:
         left, right = st.columns(2)
-        left.plotly_chart(
-            figures.stacked_by_day(purposes.rename(columns={"purpose": "code"}), "trips", purpose_labels,
-                                   purpose_colors, t("deliveries.chart.trips_by_purpose", lang),
-                                   t("deliveries.axis.trips", lang), f.date_from, f.date_to, whole=True, mark=f.as_of),
-            config=charts.CONFIG, width="stretch", key="deliveries_trips_by_purpose")
+        with left:
+            st.caption(t("deliveries.chart.trips_by_purpose", lang))
+            charts.show(figures.stacked_by_day(purposes.rename(columns={"purpose": "code"}), "trips", purpose_labels,
+                                               purpose_colors, t("deliveries.axis.trips", lang), f.date_from,
+                                               f.date_to, whole=True, mark=f.as_of),
+                        key="deliveries_trips_by_purpose", height=figures.DAILY_HEIGHT)
         hover = [t("deliveries.hover.day", lang, trips=n, hours=f"{h:.1f}", first=clock(a), last=clock(b))
                  for n, h, a, b in zip(vehicle["trips"], vehicle["hours_out"], vehicle["first_departed_at"],
                                        vehicle["last_returned_at"], strict=True)]
-        right.plotly_chart(
-            figures.hours_out(vehicle, hover, t("deliveries.chart.hours_out", lang),
-                              t("deliveries.axis.hours", lang), f.date_from, f.date_to, mark=f.as_of),
-            config=charts.CONFIG, width="stretch", key="deliveries_hours_out")
+        with right:
+            st.caption(t("deliveries.chart.hours_out", lang))
+            charts.show(figures.hours_out(vehicle, hover, t("deliveries.axis.hours", lang), f.date_from, f.date_to,
+                                          mark=f.as_of),
+                        key="deliveries_hours_out", height=figures.DAILY_HEIGHT)
 
     if trips.empty:
         st.markdown(f"**{t('deliveries.chart.gantt', lang, as_of=f.as_of.isoformat())}**")
@@ -141,14 +144,13 @@ with st.container(border=True):
                              for r, ok in zip(shown["returned_at"], shown["is_returned"], strict=True)]
         shown["lane"] = [f"{n}. {p}" for n, p in zip(shown["trip_no"], shown["purpose"], strict=True)]
         shown["hover"] = [
-            f"{lane} · {dep}–{ret}<br>{dest or ''} · {room}<br>{t('deliveries.col.driver', lang)}: {drv or '—'}"
+            f"{lane} · {dep}–{ret}\n{dest or ''} · {room}\n{t('deliveries.col.driver', lang)}: {drv or '—'}"
             for lane, dep, ret, dest, room, drv in zip(shown["lane"], shown["departed"], shown["returned"],
                                                        shown["destination"], shown["room"], shown["driver"],
                                                        strict=True)]
-        st.plotly_chart(
-            figures.trips_gantt(shown, {purpose_labels[c]: purpose_colors[c] for c in purpose_labels},
-                                t("deliveries.chart.gantt", lang, as_of=f.as_of.isoformat()), f.as_of),
-            config=charts.CONFIG, width="stretch", key="deliveries_gantt")
+        st.caption(t("deliveries.chart.gantt", lang, as_of=f.as_of.isoformat()))
+        charts.show(figures.trips_gantt(shown, {purpose_labels[c]: purpose_colors[c] for c in purpose_labels}, f.as_of),
+                    key="deliveries_gantt", height=figures.gantt_height(len(shown)))
         ui.table(shown, "deliveries_trips", lang, columns={
             "trip_no": t("deliveries.col.trip", lang),
             "departed": t("deliveries.col.departed", lang),

@@ -61,19 +61,20 @@ if by_day.empty:
     ui.empty(lang)
 else:
     groups = [*CODES["group"], "unresolved"]
-    st.plotly_chart(
-        figures.hours_by_day(by_day, groups, {g: code_label("group", g) for g in groups},
-                             title=t("volunteers.by_day.title", lang), y_title=t("volunteers.axis.hours", lang),
-                             people=t("volunteers.people", lang), span=(f.date_from, f.date_to)),
-        config=charts.CONFIG, key="volunteers_by_day", width="stretch")
+    st.caption(t("volunteers.by_day.title", lang))
+    charts.show(figures.hours_by_day(by_day, groups, {g: code_label("group", g) for g in groups},
+                                     y_title=t("volunteers.axis.hours", lang), people=t("volunteers.people", lang),
+                                     span=(f.date_from, f.date_to)),
+                key="volunteers_by_day", height=figures.BY_DAY_HEIGHT)
     left, right = st.columns(2)
     for place, frame, column, domain, title in (
             (left, by_kind, "kind", "volunteer_kind", t("volunteers.by_kind.title", lang)),
             (right, by_task, "task", "task", t("volunteers.by_task.title", lang))):
-        place.plotly_chart(
-            figures.hours_bar(frame, column, {k: code_label(domain, k) for k in frame[column]},
-                              title=title, people=t("volunteers.people", lang)),
-            config=charts.CONFIG, key=f"volunteers_by_{column}", width="stretch")
+        with place:
+            st.caption(title)
+            charts.show(figures.hours_bar(frame, column, {k: code_label(domain, k) for k in frame[column]},
+                                          people=t("volunteers.people", lang)),
+                        key=f"volunteers_by_{column}", height=figures.bars_height(len(frame)))
 
 # -- who carries the load, and who is past a fatigue limit --------------------------------------
 st.subheader(t("volunteers.section.load", lang))
@@ -105,10 +106,9 @@ else:
     with cards.row():
         cards.value(t("volunteers.guard.gaps", lang), len(gaps))
         cards.value(t("volunteers.guard.checked", lang), len(guard))
-    st.plotly_chart(
-        figures.coverage(guard, title=t("volunteers.guard.title", lang),
-                         shifts=t("volunteers.guard.shifts", lang)),
-        config=charts.CONFIG, key="volunteers_guard", width="stretch")
+    st.caption(t("volunteers.guard.title", lang))
+    charts.show(figures.coverage(guard, shifts=t("volunteers.guard.shifts", lang)), key="volunteers_guard",
+                height=figures.coverage_height(guard["building"].nunique()))
     if gaps.empty:
         st.success(t("volunteers.guard.none", lang))
     else:
@@ -123,11 +123,11 @@ st.caption(t("volunteers.sealed.caption", lang, **dates))
 if sealed.empty:
     ui.empty(lang)
 else:
-    st.plotly_chart(
-        figures.sealed_hours(sealed, {g: code_label("group", g) for g in sealed["group"]},
-                             title=t("volunteers.sealed.title", lang), x_title=t("volunteers.axis.hours", lang),
-                             whole=t("volunteers.sealed.whole", lang), floors=t("volunteers.sealed.floors", lang)),
-        config=charts.CONFIG, key="volunteers_sealed", width="stretch")
+    st.caption(t("volunteers.sealed.title", lang))
+    charts.show(figures.sealed_hours(sealed, {g: code_label("group", g) for g in sealed["group"]},
+                                     x_title=t("volunteers.axis.hours", lang), whole=t("volunteers.sealed.whole", lang),
+                                     floors=t("volunteers.sealed.floors", lang)),
+                key="volunteers_sealed", height=figures.bars_height(len(sealed), legend=True))
     ui.table(labelled(sealed, group="group"), "volunteers_sealed", lang, columns={
         "group": col("group"), "sealed_hours": col("sealed_hours"),
         "whole_building_hours": col("whole_building_hours"), "floor_seal_hours": col("floor_seal_hours"),

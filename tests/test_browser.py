@@ -198,8 +198,8 @@ def test_markup_in_a_spreadsheet_stays_text_in_the_browser(browser, tmp_path_fac
         assert page.evaluate("() => window.__xss") is None          # nothing ran
         page.screenshot(path=str(tmp_path / "markup.png"), full_page=True)
         texts = page.evaluate(
-            "() => [...document.querySelectorAll('.js-plotly-plot text')].map(e => e.textContent)")
-        assert any("＜script＞" in (text or "") for text in texts), texts  # shown as text
+            "() => [...document.querySelectorAll('svg text')].map(e => e.textContent)")   # ECharts' SVG
+        assert any("＜script＞" in (text or "") for text in texts), texts  # shown as text (the legend)
         assert page.locator("img[src='x']").count() == 0
         page.close()
 

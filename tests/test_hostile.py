@@ -51,7 +51,9 @@ def test_markup_from_a_spreadsheet_is_shown_as_text(tmp_path, monkeypatch, users
     at.run()
     at.switch_page("pages/deliveries.py").run()
     assert not at.exception
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    names = {trace.get("name") for spec in specs for trace in spec["data"]}
+    specs = [json.loads(c.proto.spec) for c in at.get("echarts_chart")]
+    names = {series.get("name") for spec in specs for series in spec["series"]}
     assert "＜b＞粗体＜/b＞＜script＞window.__xss=1＜/script＞" in names
     assert not any("<script>" in json.dumps(spec, ensure_ascii=False) for spec in specs)
+    # every hover of the page is plain text: ECharts' default tooltip would read HTML
+    assert specs and all(spec["tooltip"]["renderMode"] == "richText" for spec in specs)

@@ -10,7 +10,7 @@ The page is driven through dashboard.py with AppTest on the demo and on the fixt
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -254,18 +254,32 @@ def open_page(**query):
     return page
 
 
+DAILY = ("by_category", "by_source", "trips_by_purpose", "hours_out")
+
+
 def charts(page) -> dict[str, dict]:
-    """Plotly figures shown, by their title."""
-    out = {}
-    for element in page.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)
-        out[spec["layout"]["title"]["text"]] = spec
+    """The ECharts options shown, by what they draw: the daily charts in the page's order, the
+    households chart (buildings on a category axis) and the timeline (a clock axis, `useUTC`)."""
+    assert not page.get("plotly_chart")        # no Plotly bundle for the browser to load
+    specs = [json.loads(element.proto.spec) for element in page.get("echarts_chart")]
+    daily = [s for s in specs if s["xAxis"]["type"] == "time" and not s.get("useUTC")]
+    out = dict(zip(DAILY, daily, strict=False))
+    for spec in specs:
+        if spec.get("useUTC"):
+            out["gantt"] = spec
+        elif spec["yAxis"]["type"] == "category":
+            out["gap"] = spec
     return out
 
 
-def gantt_lanes(page, as_of: str) -> list[str]:
-    spec = charts(page)[f"{as_of} 出车时间线"]
-    return sorted(y for trace in spec["data"] for y in trace["y"])
+def clock_of(ms: int) -> str:
+    """An axis value of the timeline (epoch ms read as UTC) as the clock it shows."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%H:%M")
+
+
+def gantt_lanes(page) -> list[str]:
+    spec = charts(page)["gantt"]
+    return sorted(spec["yAxis"]["data"])
 
 
 def test_the_report_day_on_the_demo(demo_env):
@@ -277,7 +291,15 @@ def test_the_report_day_on_the_demo(demo_env):
         "4", "08:30", "15:20", "6.5")
     assert "6 小时 30 分" in next(m.help for m in page.metric if m.label == "出车时长（小时）")
     assert got["48小时未送达"] == "0"      # the sealed buildings were served daily by 02-10
-    assert gantt_lanes(page, "2020-02-10") == ["1. 产检", "2. 透析", "3. 急诊", "4. 手术"]
+    assert gantt_lanes(page) == ["1. 产检", "2. 透析", "3. 急诊", "4. 手术"]
+    # the timeline: each trip a bar to its return ([end ms, lane, hover, purpose]) covered up to
+    # its departure ([start ms, lane]), on a UTC clock axis that shows the sheet's times
+    gantt = charts(page)["gantt"]
+    spans, cover = gantt["series"]
+    assert gantt["useUTC"] is True and gantt["tooltip"]["renderMode"] == "richText"
+    assert [(clock_of(c[0]), clock_of(s["value"][0])) for c, s in zip(cover["data"], spans["data"], strict=True)] \
+        == [("08:30", "10:10"), ("10:10", "11:55"), ("12:15", "13:40"), ("13:40", "15:20")]
+    assert spans["data"][0]["value"][2].startswith("1. 产检 · 08:30–10:10\n")   # plain-text lines
     trips = page.dataframe[-1].value
     assert trips["出车"].tolist() == ["08:30", "10:10", "12:15", "13:40"]
     # no patient, no exact room, the driver's name masked
@@ -301,9 +323,9 @@ def test_b5_follows_the_date_on_the_demo(demo_env, demo_con):
     assert (got["当日出车（趟）"], got["首次出车"], got["最后返回"], got["出车时长（小时）"]) == (
         "1", "10:10", "11:55", "1.8")
     assert got["48小时未送达"] == "0"
-    gap = charts(page)["各楼栋封控住户（户）"]["data"]
-    assert [trace["y"] for trace in gap] == [["B5"], ["B5"]]      # B5's 132 sealed households
-    assert gantt_lanes(page, "2020-02-10") == ["1. 透析"]
+    gap = charts(page)["gap"]["series"]     # a point is [households, building]
+    assert [s["data"] for s in gap] == [[[0, "B5"]], [[132, "B5"]]]      # B5's 132 sealed households
+    assert gantt_lanes(page) == ["1. 透析"]
 
     page.date_input(key="as_of").set_value(date(2020, 2, 6)).run()
     assert not page.exception
@@ -337,9 +359,8 @@ def test_english_on_the_demo(demo_env):
     assert (got["Vehicle trips"], got["First out"], got["Last back"], got["Hours out"]) == (
         "4", "08:30", "15:20", "6.5")
     assert got["Not reached 48 h"] == "0"
-    titles = charts(page)
-    assert "Trips on 2020-02-10" in titles
-    legend = {trace["name"] for trace in titles["Deliveries per day by source"]["data"]}
+    assert any(c.value == "Trips on 2020-02-10" for c in page.caption)
+    legend = {s["name"] for s in charts(page)["by_source"]["series"]}
     assert legend == {"Donated", "Group-buy", "Online", "Government"}
     assert page.dataframe[-1].value["Purpose"].tolist() == ["Prenatal check", "Dialysis", "Emergency", "Surgery"]
 
@@ -352,9 +373,9 @@ def test_open_values_a_blank_source_and_a_trip_without_return(own_store, monkeyp
     assert (got["当日配送（单）"], got["当日配送（公斤）"], got["当日出车（趟）"]) == ("2", "8.0", "3")
     assert (got["出车时长（小时）"], got["最后返回"], got["48小时未送达"]) == ("2.5", "15:00", "2")
     assert any("1 趟未登记返回时间" in c.value for c in page.caption)
-    titles = charts(page)
-    assert {t["name"] for t in titles["每日配送 · 按物资类别"]["data"]} == {"蔬菜", "口罩", "米面油"}
-    assert {t["name"] for t in titles["每日配送 · 按来源"]["data"]} == {"捐赠", "未注明来源", "政府调配", "网购"}
+    shown = charts(page)
+    assert {s["name"] for s in shown["by_category"]["series"]} == {"蔬菜", "口罩", "米面油"}
+    assert {s["name"] for s in shown["by_source"]["series"]} == {"捐赠", "未注明来源", "政府调配", "网购"}
     gap = page.dataframe[0].value
     assert gap["楼栋 · 楼层"].tolist() == ["D2 · 1层", "C1 · 2层"]
     assert gap["最近一次配送"].tolist() == ["无记录", "2020-02-08 23:59"]

@@ -62,9 +62,10 @@ def _echarts(spec: str) -> list:
     option = json.loads(spec)
     axis = option.get("xAxis", {})
     axis = axis[0] if isinstance(axis, list) else axis
-    rows = option.get("yAxis", {})
-    rows = rows[0] if isinstance(rows, list) else rows
-    return [{"x": axis.get("data"), **({"y": rows["data"]} if rows.get("data") else {})}] + [
+    y_axis = option.get("yAxis", {})
+    y_axis = y_axis[0] if isinstance(y_axis, list) else y_axis
+    return [{"x": axis.get("data"), "axes": [axis.get("type"), y_axis.get("type")],
+             **({"y": y_axis["data"]} if y_axis.get("data") else {})}] + [
         {"name": s.get("name"), "type": s.get("type"), "data": _plain(s.get("data"))}
         for s in option.get("series", [])]
 
@@ -87,12 +88,12 @@ def neutral(chart: dict):
     as strictly as before — every day and every value of every series, and the numbers a hover
     shows (Plotly's customdata, the extra values of an ECharts point). Anything else (a
     heatmap, hover text, bases, an ECharts category axis) is compared as recorded."""
-    heat = _heatmap(chart)
-    if heat is not None:
-        return heat
     cells_or_spans = _seals_neutral(chart)
     if cells_or_spans is not None:
         return cells_or_spans
+    categorical = _bars_cells_trips(chart)
+    if categorical is not None:
+        return categorical
     if "plotly" in chart:
         out = []
         for trace in chart["plotly"]:
@@ -108,30 +109,9 @@ def neutral(chart: dict):
                  "y": [p[1] for p in s["data"]],
                  **({"extra": [p[2:] for p in s["data"]]} if any(len(p) > 2 for p in s["data"]) else {})}
                 for s in chart["echarts"][1:]]
+    if "echarts" in chart and chart["echarts"]:      # a category axis: as recorded (its names, its series)
+        return [{"x": chart["echarts"][0].get("x")}, *chart["echarts"][1:]]
     return chart
-
-
-def _heatmap(chart: dict):
-    """A heatmap's cells whatever draws it (the screening page's moved from Plotly to ECharts):
-    its columns (days, as month-day, the ECharts axis's names), its rows, every cell's value and
-    the number its hover shows (Plotly's customdata, an ECharts cell's fourth value); None if
-    the chart is not a heatmap."""
-    if "plotly" in chart and [trace.get("type") for trace in chart["plotly"]] == ["heatmap"]:
-        trace = chart["plotly"][0]
-        return {"kind": "heatmap", "x": [_day(x)[5:] for x in trace["x"]], "y": trace["y"],
-                "z": trace["z"], **({"extra": trace["customdata"]} if "customdata" in trace else {})}
-    if "echarts" in chart and [s["type"] for s in chart["echarts"][1:]] == ["heatmap"]:
-        axes, cells = chart["echarts"][0], chart["echarts"][1]["data"]
-        column = {name: i for i, name in enumerate(axes["x"])}
-        row = {name: i for i, name in enumerate(axes["y"])}
-        z = [[None] * len(column) for _ in row]
-        extra = [[None] * len(column) for _ in row]
-        for x, y, value, *more in cells:
-            z[row[y]][column[x]] = value
-            extra[row[y]][column[x]] = more[0] if more else None
-        return {"kind": "heatmap", "x": axes["x"], "y": axes["y"], "z": z,
-                **({"extra": extra} if any(len(cell) > 3 for cell in cells) else {})}
-    return None
 
 
 def _utc_day(ms) -> str:
@@ -150,7 +130,8 @@ def _seals_neutral(chart: dict) -> list | None:
       first day."""
     if "plotly" in chart:
         traces = chart["plotly"]
-        if traces and all(tr.get("type") == "bar" and "base" in tr for tr in traces):
+        # the seal timeline's bars (the deliveries' trips also have a base, and a hover text)
+        if traces and all(tr.get("type") == "bar" and "base" in tr and "customdata" not in tr for tr in traces):
             return [{"seals": "spans", "name": tr["name"],
                      "bars": [[y, _day(b), x] for y, b, x in zip(tr["y"], tr["base"], tr["x"], strict=True)]}
                     for tr in traces]
@@ -171,6 +152,72 @@ def _seals_neutral(chart: dict) -> list | None:
     if series and all(s["type"] == "scatter" for s in series):
         return [{"seals": "cells", "name": s["name"], "cells": [[p[0], int(p[1])] for p in s["data"]]}
                 for s in series]
+
+
+def _points(series: dict) -> list:
+    return [p["value"] if isinstance(p, dict) else p for p in series["data"]]
+
+
+def _ms(stamp: str) -> int:
+    """A Plotly date ('2020-02-10T10:10:00.000000') as ECharts' epoch milliseconds (UTC clock)."""
+    return round((datetime.fromisoformat(stamp) - datetime(1970, 1, 1)).total_seconds() * 1000)
+
+
+def _trips(rows) -> list:
+    return sorted(rows, key=lambda r: (r["start"], r["lane"]))
+
+
+def _bars_cells_trips(chart: dict):
+    """The volunteers' and deliveries' charts (issue 13) whatever draws them, or None for other
+    charts. Horizontal bars: per series its name, every category and value, the hover's number
+    (Plotly's customdata, an ECharts point's third value) and the bar's label text (its fourth).
+    A heatmap: every cell's day, row, value and hover number, as grids. A timeline: per trip its
+    lane, purpose, start, time out and hover text (Plotly's "<br>" is ECharts' plain-text "\n").
+    A daily series with one hover value per point: as the daily branch, the value unwrapped."""
+    if "plotly" in chart:
+        traces = chart["plotly"]
+        if any(t.get("type") == "heatmap" for t in traces):
+            return [{"kind": "heatmap", "x": [_day(x) for x in t["x"]], "y": t["y"], "z": t["z"],
+                     "extra": t.get("customdata")} for t in traces]
+        if traces and all("base" in t for t in traces):
+            return _trips({"lane": lane, "purpose": t.get("name"), "start": _ms(base), "out": out,
+                           "hover": hover.replace("<br>", "\n")}
+                          for t in traces for lane, base, out, hover in
+                          zip(t["y"], t["base"], t["x"], t["customdata"], strict=True))
+        if traces and all(t.get("type") == "bar" and all(isinstance(y, str) for y in t.get("y", []))
+                          and not any(isinstance(x, str) for x in t.get("x", [])) for t in traces):
+            return [{"kind": "hbar", "name": t.get("name"), "y": t["y"], "x": t["x"],
+                     **({"extra": t["customdata"]} if "customdata" in t else {}),
+                     **({"text": t["text"]} if "text" in t else {})} for t in traces]
+        return None
+    if "echarts" not in chart or not chart["echarts"]:
+        return None
+    head, *series = chart["echarts"]
+    if any(s["type"] == "heatmap" for s in series):
+        out = []
+        for s in series:      # a cell: [shown day, row, value, hover number, day]
+            cells = _points(s)
+            days, rows = sorted({c[4] for c in cells}), list(dict.fromkeys(c[1] for c in cells))
+            z = [[None] * len(days) for _ in rows]
+            extra = [[None] * len(days) for _ in rows]
+            for c in cells:
+                z[rows.index(c[1])][days.index(c[4])] = c[2]
+                extra[rows.index(c[1])][days.index(c[4])] = c[3]
+            out.append({"kind": "heatmap", "x": days, "y": rows, "z": z, "extra": extra})
+        return out
+    if head.get("axes") == ["time", "category"]:        # [end, lane, hover, purpose] under [start, lane]
+        spans, cover = series
+        starts = {p[1]: p[0] for p in _points(cover)}
+        return _trips({"lane": p[1], "purpose": p[3], "start": starts[p[1]], "out": p[0] - starts[p[1]],
+                       "hover": p[2]} for p in _points(spans))
+    if head.get("axes") == ["value", "category"]:       # [value, category, hover number, label text]
+        return [{"kind": "hbar", "name": s["name"], "y": [p[1] for p in _points(s)], "x": [p[0] for p in _points(s)],
+                 **({"extra": [p[2] for p in _points(s)]} if any(len(p) > 2 for p in _points(s)) else {}),
+                 **({"text": [p[3] for p in _points(s)]} if any(len(p) > 3 for p in _points(s)) else {})}
+                for s in series]
+    if head.get("axes", [None])[0] == "time" and series and all(len(p) == 3 for s in series for p in _points(s)):
+        return [{"kind": s["type"], "name": s["name"], "x": [_day(p[0]) for p in _points(s)],
+                 "y": [p[1] for p in _points(s)], "extra": [p[2] for p in _points(s)]} for s in series]
     return None
 
 

@@ -27,15 +27,9 @@ LIMITS = dict(config.FATIGUE)   # day_hours 10, days_without_rest 7, week_hours 
 OWN = REPO / "tests" / "fixture_volunteers"
 
 
-def values(data) -> list:
-    """A figure array from its JSON: a list, or Plotly's typed array {"dtype", "bdata"}."""
-    if isinstance(data, dict) and "bdata" in data:
-        import base64
-
-        import numpy as np
-
-        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
-    return list(data)
+def chart_series(page, index: int) -> list[dict]:
+    """The series of the page's `index`-th ECharts chart (its option as sent to the browser)."""
+    return json.loads(page.get("echarts_chart")[index].proto.spec)["series"]
 
 
 def rows(frame, *columns):
@@ -344,12 +338,22 @@ def test_page_on_the_demo_b5_and_a_date_change(demo_env, demo_con):
         ("2", "16.0", "0", "0")
     # the lockdown 02-04..03-13 (reopened 03-14): B5 guarded every one of its 39 days
     assert (got["缺口（楼栋·天）"], got["应值守（楼栋·天）"]) == ("0", "39")
-    by_day = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     hours = {}
-    for trace in by_day:
-        for x, y in zip(values(trace["x"]), values(trace["y"]), strict=True):
-            hours[x[:10]] = hours.get(x[:10], 0) + y
+    for series in chart_series(at, 0):          # stacked per group: a point is [day, hours, volunteers]
+        for day, h, _people in series["data"]:
+            hours[day] = hours.get(day, 0) + h
     assert hours["2020-02-04"] == 12 and hours["2020-02-07"] == 12 and hours["2020-02-08"] == 16
+    # by task: B5's door guards only, 02-04..02-07 one 12-h shift (4 x 12 = 48) and 02-08..03-13
+    # two 8-h shifts (35 days x 16 = 560): 608 h by 23 volunteers, the bar labelled "608"
+    (by_task,) = chart_series(at, 2)
+    assert [p["value"] for p in by_task["data"]] == [[608.0, "值守", 23, "608"]]
+    assert by_task["label"]["formatter"] == "{@[3]}"
+    # the guard heatmap: 39 cells [month-day, building, covered, shifts, day], all covered; one
+    # shift a day 02-04..02-07, two from 02-08 (the chart's tooltip plain text)
+    (cells,) = chart_series(at, 3)
+    assert len(cells["data"]) == 39 and {c[2] for c in cells["data"]} == {1}
+    assert cells["data"][0] == ["02-04", "B5", 1, 1, "2020-02-04"]
+    assert [c[3] for c in cells["data"]] == [1] * 4 + [2] * 35
     # B5 sealed whole 02-04 until 02-22: 4 days x 12 h + 14 days x 16 h inside a sealed building
     sealed_table = at.dataframe[-1].value
     assert sealed_table["封控楼内（小时）"].sum() == 272 and sealed_table["部分楼层封控（小时）"].sum() == 0
@@ -396,7 +400,7 @@ def test_page_in_english(demo_env):
     assert (got["Volunteers on duty"], got["Hours worked"], got["Past a fatigue limit"],
             got["Unguarded"]) == ("2", "16.0", "0", "0")
     assert at.title[0].value == "Volunteer hours"
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    titles = [c.value for c in at.caption]      # chart titles are captions above the charts
     assert "Hours per day, by group" in titles and any(t.startswith("Door guards") for t in titles)
     assert at.dataframe[0].value.columns[:3].tolist() == ["ID", "Name", "Hours"]
 
@@ -410,4 +414,4 @@ def test_page_with_nothing_to_show(fixture_env):
     assert (got["在岗志愿者（人）"], got["当日时长（小时）"], got["超疲劳阈值（人）"]) == ("0", "0.0", "0")
     assert (got["缺口（楼栋·天）"], got["应值守（楼栋·天）"]) == ("2", "2")
     assert sum("所选楼栋和日期没有数据" in i.value for i in at.info) >= 2   # hours, sealed
-    assert len(at.get("plotly_chart")) == 1                                   # the guard heatmap only
+    assert len(at.get("echarts_chart")) == 1 and not at.get("plotly_chart")   # the guard heatmap only

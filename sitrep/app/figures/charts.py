@@ -8,8 +8,9 @@ Streamlit's Plotly bundle (4.7 MB of JavaScript) before the first Plotly chart p
 0.2–0.5 s more per further Plotly chart; ECharts paints the same small trend in a few
 milliseconds (BENCHMARKS.md, "The browser's floor"). A page made only of cards and trends —
 the overview, the district page, the briefing — draws no Plotly chart, so it settles within the
-time of a plain page with one chart. The analysis pages keep Plotly where its hover, heatmaps
-and timelines are the point.
+time of a plain page with one chart. Seals and screening keep Plotly where its hover, heatmaps
+and timelines are the point; volunteers and deliveries draw theirs as ECharts options too (the
+pieces in the last section: horizontal bars, plain-text hovers).
 """
 from __future__ import annotations
 
@@ -199,28 +200,31 @@ def show(spec: dict, *, key: str, height: int = 170) -> None:
     st.echarts_chart(spec, height=height, renderer="svg", key=key, width="stretch")
 
 
-# -- pieces of the sealed-floors page's charts (a grid of cells, a timeline) -----------------
+# -- pieces of the analysis pages' charts: categories, plain-text hovers, bands, clicks --------
 
-def category_axis(names: list[str], *, formatter: str | None = None, **more) -> dict:
+def category_axis(names: list, *, formatter: str | None = None, **more) -> dict:
     """A category axis of `names` (text: ECharts reads a number on a category axis as a
-    position), every name a tick where there is room."""
+    position), every name a tick where there is room; `more` adds to it (e.g. inverse=True:
+    the first name at the top of a y axis)."""
     label = {**_AXIS_LABEL, **({"formatter": formatter} if formatter else {})}
     return {"type": "category", "data": names, "axisLabel": label, "axisTick": {"show": False},
             "axisLine": {"lineStyle": {"color": GRID_COLOR}}, "splitLine": {"show": False}, **more}
 
 
-def text_tooltip(formatter: str) -> dict:
+def text_tooltip(formatter: str | None = None) -> dict:
     """The tooltip of the item under the pointer, drawn as plain text (richText, lines split
-    at "\\n"): what it carries may be spreadsheet text, which must never be read as HTML.
-    `formatter` reads the point's values (`{@[n]}`, inserted as text)."""
-    return {"trigger": "item", "renderMode": "richText", "formatter": formatter,
-            "textStyle": {"fontSize": 12, "fontFamily": FONT}}
+    at "\n"), kept inside the chart: what it carries may be spreadsheet text (a building, a
+    destination, a source typed in a sheet), which must never be read as HTML. `formatter`
+    reads the point's values (`{@[n]}`, inserted as text); None: ECharts' own (series, value)."""
+    return {"trigger": "item", "renderMode": "richText", "confine": True,
+            "textStyle": {"fontSize": 12, "fontFamily": FONT},
+            **({"formatter": formatter} if formatter else {})}
 
 
-def day_band(start, end, color: str) -> dict:
+def day_band(start, end, color: str, opacity: float = 0.15) -> dict:
     """A series' markArea shading one day on the x axis, from `start` to `end` (as the axis
-    reads them: milliseconds, or "YYYY-MM-DD" on a time axis), behind the data."""
-    return {"silent": True, "itemStyle": {"color": color, "opacity": 0.15},
+    reads them: milliseconds on a UTC axis, `moment`s on a day axis), behind the data."""
+    return {"silent": True, "itemStyle": {"color": color, "opacity": opacity},
             "data": [[{"xAxis": start}, {"xAxis": end}]]}
 
 
@@ -229,3 +233,30 @@ def pickable(spec: dict, *, key: str, height: int, on_select) -> None:
     `on_select` runs with the selection in st.session_state[key]."""
     st.echarts_chart(spec, height=height, renderer="svg", key=key, width="stretch",
                      on_select=on_select)
+
+
+def point(values: list, color: str | None = None) -> dict:
+    """A data point with its own colour (e.g. the grey 'unresolved' bar among green ones)."""
+    return {"value": values, **({"itemStyle": {"color": color}} if color else {})}
+
+
+def named(axis: dict, name: str | None, *, middle: bool = False) -> dict:
+    """An axis with its name (the unit): above a value y-axis, or under a value x-axis (`middle`)."""
+    if not name:
+        return axis
+    place = {"nameLocation": "middle", "nameGap": 22} if middle else {"nameLocation": "end", "nameGap": 8}
+    return {**axis, "name": name, **place,
+            "nameTextStyle": {**_AXIS_LABEL, "align": "center" if middle else "left"}}
+
+
+def hbars(series: list[dict], categories: list, *, legend: bool, x_title: str | None = None,
+          inverse: bool = False) -> dict:
+    """Horizontal bars: one row a category (the first at the bottom, or at the top if
+    `inverse`), values along x from zero; a point is [value, category, *extra]. Room on the
+    right for value labels, the legend (if any) under the axis, hovers as plain text."""
+    x_axis = named({**count_axis(), "minInterval": 0}, x_title, middle=True)
+    spec = option(None, series, x_axis, category_axis(categories, inverse=inverse), legend=legend,
+                  legend_rows=1 if legend else 0)
+    spec["grid"] = {**spec["grid"], "right": 40, "bottom": spec["grid"]["bottom"] + (20 if x_title else 0)}
+    spec["tooltip"] = text_tooltip()
+    return spec

@@ -1,116 +1,125 @@
-"""Figures of the deliveries and vehicle page. Titles, labels and series names come from the
-caller (the catalogs); colours only from sitrep/app/figures/colors.py."""
+"""Figures of the deliveries and vehicle page: ECharts options (no Plotly bundle for the page to
+load, issue 13). Titles are the page's captions above each chart; axis names and series names
+come from the caller (the catalogs, or a source or purpose as typed in a sheet); colours only
+from sitrep/app/figures/colors.py. Every tooltip is plain text (`charts.text_tooltip`): a
+destination, a source or a driver's (masked) name is never read as HTML."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from sitrep.app.figures.charts import cached
+from sitrep.app.figures import charts
 from sitrep.app.figures.colors import SERIES, STATUS
 
-FONT = {"family": "Noto Sans CJK SC, sans-serif"}
-DAY_WIDTH = 0.8 * 86_400_000   # a daily bar 0.8 day wide (ms), whatever days a trace has
+DAILY_HEIGHT = 300
+HOUR_MS = 3_600_000
+AS_OF_BAND = "rgba(128, 132, 149, 0.14)"
+BACKGROUND = "#ffffff"          # the page's (Streamlit's light theme)
 
 
-def _layout(fig: go.Figure, title: str, height: int, *, legend: bool = True,
-            legend_on_top: bool = False) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"},
-        height=height, margin={"l": 8, "r": 8, "t": 36, "b": 8}, font=FONT,
-        showlegend=legend,
-        # below the plot: a long legend wraps on a phone instead of covering the title
-        legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0, "font": {"size": 11},
-                "traceorder": "normal"},
-        hoverlabel={"font": FONT},
-    )
-    if legend_on_top:  # a short chart: a legend below would sit on the axis labels
-        fig.update_layout(margin={"t": 64},
-                          title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 8}},
-                          legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
-    return fig
+def gap_height(buildings: int) -> int:
+    return 70 + 26 * buildings
 
 
-def _day_axis(date_from: date, date_to: date) -> dict:
-    half = timedelta(hours=12)
-    return {"range": [datetime.combine(date_from, time()) - half, datetime.combine(date_to, time()) + half],
-            "tickformat": "%m-%d", "type": "date"}
+def gantt_height(trips: int) -> int:
+    return 60 + 32 * trips
 
 
-def _mark(fig: go.Figure, day: date | None) -> None:
-    """A thin line on the as-of day, so the trend shows where "today" is."""
-    if day is not None:
-        fig.add_vline(x=datetime.combine(day, time()), line={"color": STATUS["open"], "width": 2,
-                                                              "dash": "dot"}, layer="below")
+def _as_of(day: date | None) -> dict:
+    """A grey band behind the as-of day, so the trend shows where "today" is (a markArea, added
+    to a chart's first series)."""
+    if day is None:
+        return {}
+    return {"markArea": {"silent": True, "itemStyle": {"color": AS_OF_BAND},
+                         "data": [[{"xAxis": f"{day - timedelta(days=1):%Y-%m-%d} 12:00"},
+                                   {"xAxis": f"{day:%Y-%m-%d} 12:00"}]]}}
 
 
-@cached
+def _daily(series: list[dict], y_axis: dict, date_from: date, date_to: date, mark: date | None) -> dict:
+    if series:
+        series[0] = {**series[0], **_as_of(mark)}
+    spec = charts.option(None, series, charts.day_axis(date_from, date_to), y_axis, legend=len(series) > 1,
+                         legend_rows=2 if len(series) > 1 else 0)
+    spec["grid"] = {**spec["grid"], "top": 24}            # room for the axis name (the unit) above it
+    spec["tooltip"] = charts.text_tooltip()
+    return spec
+
+
+def _value_axis(name: str, whole: bool) -> dict:
+    axis = charts.count_axis() if whole else {**charts.count_axis(), "minInterval": 0}
+    return charts.named(axis, name)
+
+
+@charts.cached
 def stacked_by_day(frame: pd.DataFrame, value: str, series: dict[str, str], colors: dict[str, str],
-                   title: str, y_title: str, date_from: date, date_to: date,
-                   height: int = 300, whole: bool = False, mark: date | None = None) -> go.Figure:
+                   y_title: str, date_from: date, date_to: date, whole: bool = False,
+                   mark: date | None = None) -> dict:
     """Stacked daily bars: `frame` has day, code and `value`; `series` maps each code to its
-    label, in stacking order. `whole`: counts of whole things (integer ticks)."""
-    fig = go.Figure()
-    for code, name in series.items():
-        part = frame[frame["code"] == code]
-        if part.empty:
-            continue
-        fig.add_bar(x=part["day"], y=part[value], name=name, marker_color=colors.get(code),
-                    width=DAY_WIDTH, hovertemplate="%{x|%m-%d} · " + name + ": %{y:,}<extra></extra>")
-    fig.update_layout(barmode="stack", xaxis=_day_axis(date_from, date_to),
-                      yaxis={"title": {"text": y_title}, "rangemode": "tozero",
-                             **({"tickformat": ",d", "dtick": 1} if whole else {})})
-    _mark(fig, mark)
-    return _layout(fig, title, height)
+    label, in stacking order. `whole`: counts of whole things (integer ticks). A point is
+    [day, value]."""
+    drawn = [charts.bar(name, charts.day_points(frame[frame["code"] == code], value), colors.get(code),
+                        stack="day", barMaxWidth=18, tooltip={"formatter": "{@[0]} · {a}: {@[1]}"})
+             for code, name in series.items() if (frame["code"] == code).any()]
+    return _daily(drawn, _value_axis(y_title, whole), date_from, date_to, mark)
 
 
-@cached
-def hours_out(frame: pd.DataFrame, hover: list[str], title: str, y_title: str,
-              date_from: date, date_to: date, height: int = 300, mark: date | None = None) -> go.Figure:
-    """The vehicle's hours out per day; `hover` says trips, first departure and last return."""
-    fig = go.Figure()
-    fig.add_bar(x=frame["day"], y=frame["hours_out"], marker_color=SERIES["trips"], width=DAY_WIDTH,
-                customdata=hover, hovertemplate="%{x|%m-%d} · %{customdata}<extra></extra>")
-    fig.update_layout(xaxis=_day_axis(date_from, date_to),
-                      yaxis={"title": {"text": y_title}, "rangemode": "tozero"})
-    _mark(fig, mark)
-    return _layout(fig, title, height, legend=False)
+@charts.cached
+def hours_out(frame: pd.DataFrame, hover: list[str], y_title: str, date_from: date, date_to: date,
+              mark: date | None = None) -> dict:
+    """The vehicle's hours out per day; `hover` says trips, first departure and last return. A
+    point is [day, hours, hover]."""
+    points = [[day, hours, text] for (day, hours), text in
+              zip(charts.day_points(frame, "hours_out"), hover, strict=True)]
+    drawn = [charts.bar(None, points, SERIES["trips"], barMaxWidth=18,
+                        tooltip={"formatter": "{@[0]} · {@[2]}"})]
+    return _daily(drawn, _value_axis(y_title, False), date_from, date_to, mark)
 
 
-@cached
-def gap_by_building(frame: pd.DataFrame, not_reached: str, reached: str, title: str) -> go.Figure:
-    """Per building, sealed households not reached (red) and reached (green), most gaps on top."""
-    fig = go.Figure()
-    fig.add_bar(y=frame["building"], x=frame["not_reached"], name=not_reached, orientation="h",
-                marker_color=STATUS["gap"], hovertemplate="%{y} · " + not_reached + ": %{x}<extra></extra>")
-    fig.add_bar(y=frame["building"], x=frame["reached"], name=reached, orientation="h",
-                marker_color=STATUS["covered"], hovertemplate="%{y} · " + reached + ": %{x}<extra></extra>")
-    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed", "type": "category"},
-                      xaxis={"rangemode": "tozero"})
-    return _layout(fig, title, 110 + 26 * len(frame), legend_on_top=True)
+@charts.cached
+def gap_by_building(frame: pd.DataFrame, not_reached: str, reached: str) -> dict:
+    """Per building, sealed households not reached (red) and reached (green), stacked, the
+    first building (most gaps) on top. A point is [households, building]."""
+    buildings = frame["building"].tolist()
+    series = [charts.bar(name, [[n, b] for n, b in zip(frame[column].tolist(), buildings, strict=True)], colour,
+                         stack="households", tooltip={"formatter": "{@[1]} · {a}: {@[0]}"})
+              for column, name, colour in (("not_reached", not_reached, STATUS["gap"]),
+                                           ("reached", reached, STATUS["covered"]))]
+    return charts.hbars(series, buildings, legend=True, inverse=True)
 
 
-@cached
-def trips_gantt(frame: pd.DataFrame, colors: dict[str, str], title: str, day: date) -> go.Figure:
-    """The day's trips as a timeline (a Gantt chart) on a clock axis, one row per trip. `frame`
-    has lane (the row label), purpose (its label, coloured), departed_at, ends_at and hover.
-    The axis spans at least 08:00-18:00 of `day`, so idle hours show as idle.
+def _ms(stamp) -> int:
+    """A wall-clock time as epoch milliseconds read as UTC (the option sets useUTC): the axis
+    shows the clock of the sheet whatever the browser's time zone."""
+    return round((pd.Timestamp(stamp) - pd.Timestamp(0)).total_seconds() * 1000)
 
-    Drawn as horizontal bars on a date axis (base = departure, length = time out), which is
-    what plotly.express.timeline builds, without its ~100 ms of overhead per render."""
-    fig = go.Figure()
-    for purpose, part in frame.groupby("purpose", sort=False):
-        out_ms = (part["ends_at"] - part["departed_at"]).dt.total_seconds() * 1000
-        fig.add_bar(y=part["lane"], base=part["departed_at"], x=out_ms, orientation="h", name=purpose,
-                    marker_color=colors.get(purpose), customdata=part["hover"],
-                    hovertemplate="%{customdata}<extra></extra>")
-    start = min(datetime.combine(day, time(8)), frame["departed_at"].min().floor("h"))
-    end = max(datetime.combine(day, time(18)), frame["ends_at"].max().ceil("h"))
-    fig.update_layout(
-        barmode="overlay",
-        yaxis={"autorange": "reversed", "type": "category", "categoryorder": "array",
-               "categoryarray": list(frame["lane"])},
-        xaxis={"type": "date", "tickformat": "%H:%M", "range": [start, end], "dtick": 2 * 3_600_000})
-    # the row labels already name each trip's purpose
-    return _layout(fig, title, 90 + 32 * len(frame), legend=False)
+
+@charts.cached
+def trips_gantt(frame: pd.DataFrame, colors: dict[str, str], day: date) -> dict:
+    """The day's trips as a timeline (a Gantt chart) on a clock axis, one row per trip, the
+    first on top. `frame` has lane (the row label), purpose (its label, coloured), departed_at,
+    ends_at and hover. The axis spans at least 08:00-18:00 of `day`, so idle hours show as idle.
+
+    Drawn as two overlaid horizontal bars a trip on a time axis, both from the axis' left edge:
+    one to the return ([end ms, lane, hover, purpose], coloured), covered up to the departure by
+    one in the page's background ([start ms, lane]). ECharts takes no drawing function from
+    Python, and does not stack bars on a time axis."""
+    lanes = frame["lane"].tolist()
+    ends = [charts.point([_ms(end), lane, hover, purpose], colors.get(purpose))
+            for end, lane, hover, purpose in zip(frame["ends_at"], lanes, frame["hover"], frame["purpose"],
+                                                 strict=True)]
+    spans = charts.bar(None, ends, barWidth=18, barMaxWidth=18, tooltip={"formatter": "{@[2]}"})
+    # 2 px wider on each side than the trip's bar (-111%: 18 px x 1.11 = 2 px back from its
+    # edge), so no anti-aliased edge of the coloured bar shows around it
+    cover = {"type": "bar", "name": "", "silent": True, "tooltip": {"show": False}, "barWidth": 22,
+             "barGap": "-111%", "itemStyle": {"color": BACKGROUND},
+             "data": [[_ms(start), lane] for start, lane in zip(frame["departed_at"], lanes, strict=True)]}
+    start = min(_ms(datetime.combine(day, time(8))), _ms(frame["departed_at"].min().floor("h")))
+    end = max(_ms(datetime.combine(day, time(18))), _ms(frame["ends_at"].max().ceil("h")))
+    x_axis = {**charts.count_axis(), "type": "time", "min": start, "max": end, "interval": 2 * HOUR_MS,
+              "minInterval": HOUR_MS, "axisLabel": {**charts.count_axis()["axisLabel"], "formatter": "{HH}:{mm}"}}
+    spec = charts.option(None, [spans, cover], x_axis, charts.category_axis(lanes, inverse=True), legend=False)
+    spec["useUTC"] = True
+    spec["grid"] = {**spec["grid"], "right": 16}
+    spec["tooltip"] = charts.text_tooltip()
+    return spec

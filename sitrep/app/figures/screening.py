@@ -139,8 +139,9 @@ def heatmap(frame: pd.DataFrame, value_label: str, average_label: str, day_label
     days = sorted(pd.Timestamp(day) for day in frame["day"].unique())
     names = [day.strftime("%m-%d") for day in days]
     column = dict(zip(days, names, strict=True))
+    # a cell: [shown day, building, fever, its moving average, the day] (the last for the record)
     cells = [[column[day], building, None if fever != fever else int(fever),
-              None if average != average else float(average)]
+              None if average != average else float(average), day.strftime("%Y-%m-%d")]
              for day, building, fever, average in zip(
                  (pd.Timestamp(day) for day in frame["day"]), frame["building"], frame["fever"],
                  frame["fever_ma"], strict=True)]

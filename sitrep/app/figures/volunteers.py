@@ -1,37 +1,17 @@
-"""Figures of the volunteer-hours page. Titles, axis labels and legend names come from the
-caller (the catalogs); colours only from sitrep/app/figures/colors.py."""
+"""Figures of the volunteer-hours page: ECharts options (no Plotly bundle for the page to load,
+issue 13). Titles are the page's captions above each chart; axis names, legend names and hover
+words come from the caller (the catalogs); colours only from sitrep/app/figures/colors.py.
+Every tooltip is plain text (`charts.text_tooltip`): a group, task or building label is never
+read as HTML."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from sitrep.app.figures.charts import cached
+from sitrep.app.figures import charts
 from sitrep.app.figures.colors import PALETTE, SERIES, STATUS
 
-FONT = {"family": "Noto Sans CJK SC, sans-serif"}
 UNRESOLVED = PALETTE[-1]        # the grey: a shift whose volunteer is not in the register
-HALF_DAY = pd.Timedelta(hours=12)
-DAY_MS = 86400000
-
-
-def _day_ticks(days: int) -> dict:
-    """Whole-day ticks: Plotly would put a tick every 12 hours on a short range."""
-    return {"tickformat": "%m-%d", "type": "date", **({"dtick": DAY_MS} if days <= 10 else {})}
-
-
-def _layout(fig: go.Figure, title: str, height: int, *, legend_items: int = 0) -> go.Figure:
-    """Title on top; the legend, if any, at the bottom of the figure, below the axis, with room
-    kept for it: on a phone it wraps to two entries a row, and a wrapped legend above the plot
-    would cover the title."""
-    rows = -(-legend_items // 2)
-    fig.update_layout(
-        title={"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
-        height=height + 22 * rows, margin={"l": 8, "r": 8, "t": 30, "b": 48 + 22 * rows},
-        showlegend=bool(legend_items), font=FONT,
-        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
-                "font": {"size": 11}},
-    )
-    return fig
+BY_DAY_HEIGHT = 300
 
 
 def group_colours(codes: list[str]) -> dict[str, str]:
@@ -42,76 +22,83 @@ def group_colours(codes: list[str]) -> dict[str, str]:
     return out
 
 
-@cached
-def hours_by_day(frame: pd.DataFrame, order: list[str], labels: dict[str, str], *, title: str,
-                 y_title: str, people: str, span: tuple) -> go.Figure:
+def bars_height(rows: int, legend: bool = False) -> int:
+    """A horizontal bar chart's height: a row a bar, room for a legend under it."""
+    return max(120, 60 + 26 * rows) + (48 if legend else 0)
+
+
+def coverage_height(buildings: int) -> int:
+    return max(120, 50 + 20 * buildings)
+
+
+@charts.cached
+def hours_by_day(frame: pd.DataFrame, order: list[str], labels: dict[str, str], *, y_title: str,
+                 people: str, span: tuple) -> dict:
     """Hours per day of the trend range, one stacked segment per group: every group in `order`
-    keeps its colour whichever groups the filters leave."""
-    fig = go.Figure()
+    keeps its colour whichever groups the filters leave. A point is [day, hours, volunteers]."""
     colours = group_colours(order)
-    for code in (c for c in order if c in set(frame["group"])):
-        part = frame[frame["group"] == code]
-        fig.add_bar(x=part["day"], y=part["hours"], name=labels[code], marker_color=colours[code],
-                    customdata=part["volunteers"],
-                    hovertemplate=f"%{{x|%m-%d}} · %{{y:,.1f}} h · %{{customdata}} {people}"
-                                  f"<extra>{labels[code]}</extra>")
-    fig.update_layout(
-        barmode="stack", bargap=0.15,
-        xaxis={**_day_ticks((span[1] - span[0]).days + 1),
-               "range": [pd.Timestamp(span[0]) - HALF_DAY, pd.Timestamp(span[1]) + HALF_DAY]},
-        yaxis={"title": {"text": y_title, "font": {"size": 11}}, "rangemode": "tozero"})
-    return _layout(fig, title, 300, legend_items=len(fig.data))
+    series = [charts.bar(labels[code], charts.day_points(frame[frame["group"] == code], "hours", ("volunteers",)),
+                         colours[code], stack="hours", barMaxWidth=18,
+                         tooltip={"formatter": f"{{a}}\n{{@[0]}} · {{@[1]}} h · {{@[2]}} {people}"})
+              for code in order if code in set(frame["group"])]
+    spec = charts.option(None, series, charts.day_axis(*span), charts.named(charts.count_axis(), y_title),
+                         legend=True, legend_rows=2)
+    spec["grid"] = {**spec["grid"], "top": 24}            # room for the axis name (the unit) above it
+    spec["tooltip"] = charts.text_tooltip()
+    return spec
 
 
-@cached
-def hours_bar(frame: pd.DataFrame, column: str, labels: dict[str, str], *, title: str,
-              people: str) -> go.Figure:
-    """Horizontal bars of hours per code (kind of volunteer, task), the most at the top; the
-    title names the unit."""
-    frame = frame.iloc[::-1]
-    colours = [UNRESOLVED if c == "unresolved" else SERIES["volunteer_hours"] for c in frame[column]]
-    fig = go.Figure(go.Bar(
-        x=frame["hours"], y=[labels[c] for c in frame[column]], orientation="h", marker_color=colours,
-        text=[f"{h:,.0f}" for h in frame["hours"]], textposition="outside", textfont={"size": 11},
-        cliponaxis=False,
-        customdata=frame["volunteers"],
-        hovertemplate=f"%{{y}} · %{{x:,.1f}} h · %{{customdata}} {people}<extra></extra>"))
-    fig.update_layout(xaxis={"range": [0, 1.2 * max(frame["hours"].max(), 1)]},  # room for the labels
-                      yaxis={"automargin": True})
-    return _layout(fig, title, max(150, 90 + 26 * len(frame)))
+@charts.cached
+def hours_bar(frame: pd.DataFrame, column: str, labels: dict[str, str], *, people: str) -> dict:
+    """Horizontal bars of hours per code (kind of volunteer, task), the most at the top, each
+    labelled with its hours; the hover adds the volunteers. A point is [hours, label,
+    volunteers, label text]."""
+    frame = frame.iloc[::-1]       # a category axis runs upwards: the most hours last, on top
+    points = [charts.point([h, labels[c], n, f"{h:,.0f}"],
+                           UNRESOLVED if c == "unresolved" else SERIES["volunteer_hours"])
+              for c, h, n in zip(frame[column], frame["hours"].tolist(), frame["volunteers"].tolist(),
+                                 strict=True)]
+    drawn = charts.bar(None, points, tooltip={"formatter": f"{{@[1]}} · {{@[0]}} h · {{@[2]}} {people}"})
+    drawn["label"] = {"show": True, "position": "right", "formatter": "{@[3]}", "fontSize": 11, "color": "#31333f"}
+    series = [drawn]
+    return charts.hbars(series, [labels[c] for c in frame[column]], legend=False)
 
 
-@cached
-def coverage(frame: pd.DataFrame, *, title: str, shifts: str) -> go.Figure:
+@charts.cached
+def coverage(frame: pd.DataFrame, *, shifts: str) -> dict:
     """Building x day: green when a guard shift named the building that day, red when none
-    (the title says so: a two-entry legend would cost a phone a row)."""
+    (the caption says so: a two-entry legend would cost a phone a row). A cell is
+    [month-day, building, covered 1/0, guard shifts, day]."""
     buildings = list(dict.fromkeys(frame["building"]))
-    wide = frame.pivot(index="building", columns="day", values="is_covered").reindex(buildings)
-    counts = frame.pivot(index="building", columns="day", values="guard_shifts").reindex(buildings)
-    fig = go.Figure(go.Heatmap(
-        x=list(wide.columns), y=buildings, z=wide.astype(float).values, zmin=0, zmax=1,
-        colorscale=[[0, STATUS["gap"]], [0.5, STATUS["gap"]], [0.5, STATUS["covered"]],
-                    [1, STATUS["covered"]]],
-        showscale=False, xgap=1, ygap=1, customdata=counts.values,
-        hovertemplate=f"%{{y}} · %{{x|%m-%d}} · {shifts} %{{customdata}}<extra></extra>"))
-    fig.update_layout(xaxis={**_day_ticks(len(wide.columns)), "showgrid": False},
-                      yaxis={"autorange": "reversed", "type": "category", "showgrid": False},
-                      plot_bgcolor="rgba(0,0,0,0)")
-    return _layout(fig, title, max(150, 80 + 20 * len(buildings)))
+    days = sorted(set(frame["day"]))
+    # month-day on the axis (a category: ECharts cannot format it), the year too if the range spans two
+    shown = "%m-%d" if len({pd.Timestamp(d).year for d in days}) == 1 else "%Y-%m-%d"
+    cells = [[pd.Timestamp(d).strftime(shown), b, int(bool(c)), int(n), pd.Timestamp(d).strftime("%Y-%m-%d")]
+             for b, d, c, n in zip(frame["building"], frame["day"], frame["is_covered"], frame["guard_shifts"],
+                                   strict=True)]
+    x_axis = {**charts.category_axis([pd.Timestamp(d).strftime(shown) for d in days]),
+              "splitArea": {"show": False}}
+    x_axis["axisLabel"] = {**x_axis["axisLabel"], "hideOverlap": True}
+    series = {"type": "heatmap", "data": cells, "itemStyle": {"borderColor": "#ffffff", "borderWidth": 1},
+              "emphasis": {"disabled": True},
+              "tooltip": {"formatter": f"{{@[1]}} · {{@[0]}} · {shifts} {{@[3]}}"}}
+    spec = charts.option(None, [series], x_axis, {**charts.category_axis(buildings, inverse=True),
+                                                  "splitArea": {"show": False}}, legend=False)
+    spec["tooltip"] = charts.text_tooltip()
+    spec["visualMap"] = {"type": "piecewise", "show": False, "dimension": 2,
+                         "pieces": [{"value": 0, "color": STATUS["gap"]}, {"value": 1, "color": STATUS["covered"]}]}
+    return spec
 
 
-@cached
-def sealed_hours(frame: pd.DataFrame, labels: dict[str, str], *, title: str, x_title: str,
-                 whole: str, floors: str) -> go.Figure:
-    """Hours inside sealed buildings per group: sealed whole, or with sealed floors only."""
+@charts.cached
+def sealed_hours(frame: pd.DataFrame, labels: dict[str, str], *, x_title: str, whole: str,
+                 floors: str) -> dict:
+    """Hours inside sealed buildings per group: sealed whole, or with sealed floors only
+    (stacked). A point is [hours, group label]."""
     frame = frame.iloc[::-1]
     names = [labels[c] for c in frame["group"]]
-    fig = go.Figure()
-    for column, name, colour in (("whole_building_hours", whole, STATUS["sealed_building"]),
-                                 ("floor_seal_hours", floors, STATUS["sealed_floor"])):
-        fig.add_bar(x=frame[column], y=names, orientation="h", name=name, marker_color=colour,
-                    hovertemplate=f"%{{y}} · %{{x:,.1f}} h<extra>{name}</extra>")
-    fig.update_layout(barmode="stack",
-                      xaxis={"title": {"text": x_title, "font": {"size": 11}}, "rangemode": "tozero"},
-                      yaxis={"automargin": True})
-    return _layout(fig, title, 100 + 26 * len(frame), legend_items=2)
+    series = [charts.bar(name, [[h, g] for h, g in zip(frame[column].tolist(), names, strict=True)], colour,
+                         stack="sealed", tooltip={"formatter": "{a}\n{@[1]} · {@[0]} h"})
+              for column, name, colour in (("whole_building_hours", whole, STATUS["sealed_building"]),
+                                           ("floor_seal_hours", floors, STATUS["sealed_floor"]))]
+    return charts.hbars(series, names, legend=True, x_title=x_title)
