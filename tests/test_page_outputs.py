@@ -177,16 +177,18 @@ def _bars_cells_trips(chart: dict):
     if "plotly" in chart:
         traces = chart["plotly"]
         if any(t.get("type") == "heatmap" for t in traces):
-            return [{"kind": "heatmap", "x": [_day(x) for x in t["x"]], "y": t["y"], "z": t["z"],
+            return [{"kind": "heatmap", "x": [_day(x) for x in t.get("x", [])], "y": t.get("y"), "z": t.get("z"),
                      "extra": t.get("customdata")} for t in traces]
-        if traces and all("base" in t for t in traces):
+        # a timeline with a hover text per trip (the seals' timeline has bases but no such hover)
+        if traces and all("base" in t and all(isinstance(c, str) for c in t.get("customdata") or [None])
+                          for t in traces):
             return _trips({"lane": lane, "purpose": t.get("name"), "start": _ms(base), "out": out,
                            "hover": hover.replace("<br>", "\n")}
                           for t in traces for lane, base, out, hover in
                           zip(t["y"], t["base"], t["x"], t["customdata"], strict=True))
         if traces and all(t.get("type") == "bar" and all(isinstance(y, str) for y in t.get("y", []))
                           and not any(isinstance(x, str) for x in t.get("x", [])) for t in traces):
-            return [{"kind": "hbar", "name": t.get("name"), "y": t["y"], "x": t["x"],
+            return [{"kind": "hbar", "name": t.get("name"), "y": t.get("y"), "x": t.get("x"),
                      **({"extra": t["customdata"]} if "customdata" in t else {}),
                      **({"text": t["text"]} if "text" in t else {})} for t in traces]
         return None
