@@ -42,6 +42,7 @@ def test_lines_read_from_the_file_are_the_csv_modules_rows(tmp_path_factory, tex
         mp.setattr(FileLines, "BLOCK", 2)
         (sheet,) = read_file(path, Limits())
         assert isinstance(sheet.lines, FileLines)
+        assert sheet.delimiter == ("\t" if text.count("\t") > text.count(",") else ",")  # from the whole start
         expected = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sheet.delimiter), start=1))
         assert [sheet.row(i) for i in range(len(sheet))] == expected
         assert list(sheet.iter_rows()) == expected
