@@ -51,7 +51,10 @@ SHOWN_CHARS = 200  # a rejected cell is kept (value, raw) up to this many charac
 # result keeps only the first rejections for the preview and the report (all are in the table).
 WRITE_BATCH = 5_000
 KEPT_REJECTIONS = 10_000
-COLUMN_PART_ROWS = 200_000  # rows of a sheet parsed, hashed and inserted at a time (column-at-a-time path)
+# Rows of a sheet parsed, hashed and inserted at a time (column-at-a-time path): one DuckDB row
+# group (122,880 rows), so each part commits whole row groups (BENCHMARKS.md: against 200,000 a
+# lower peak, against 100,000 less CPU).
+COLUMN_PART_ROWS = 122_880
 REHASH_BATCH = 20_000  # rows re-hashed and committed at a time (upgrade_identity)
 # Updatable kinds keep every row as an event; their table is the events folded per key.
 EVENTS = {"medicine_requests": "medicine_request_events", "cases": "case_events", "seals": "seal_events"}

@@ -11,7 +11,7 @@ import statistics
 import time
 from datetime import date
 
-from sitrep import store
+from sitrep import config, store
 from sitrep.app.nav import DISTRICT, PAGES
 
 
@@ -140,6 +140,18 @@ _READ_CSV_CHILD = _PEAK_AT_EXIT + ("import duckdb\n"
                                    "con.execute('set enable_progress_bar = false')\n"
                                    "con.execute('create table t as select * from read_csv($p)', {'p': sys.argv[1]})\n"
                                    "assert con.execute('select count(*) from t').fetchall()[0][0] > 0\n")
+# The floor under the import: DuckDB alone reading the CSV as text into a table on disk (the
+# import's DuckDB settings), with and without each row's SHA-1 (the row identity is one a row;
+# here of the raw cells, which costs what hashing the parsed values costs), checkpointed.
+_FLOOR_CHILD = _PEAK_AT_EXIT + ("import duckdb\n"
+                                "con = duckdb.connect(sys.argv[2], config={'memory_limit': sys.argv[4],"
+                                " 'checkpoint_threshold': sys.argv[5], 'default_block_size': sys.argv[6]})\n"
+                                "con.execute('set enable_progress_bar = false')\n"
+                                "hashed = ', sha1(concat_ws(chr(31), *columns(*))) as row_hash' if sys.argv[3] == 'sha1' else ''\n"
+                                "con.execute('create table t as select *' + hashed + ' from read_csv($p, all_varchar = true)',"
+                                " {'p': sys.argv[1]})\n"
+                                "con.execute('checkpoint')\n"
+                                "assert con.execute('select count(*) from t').fetchall()[0][0] > 0\n")
 _OPENPYXL_CHILD = _PEAK_AT_EXIT + ("import openpyxl\n"
                                    "book = openpyxl.load_workbook(sys.argv[1], read_only=True)\n"
                                    "cells = sum(len(row) for row in book[sys.argv[2]].iter_rows(values_only=True))\n"
@@ -165,12 +177,15 @@ def _child(code: str, *args: str) -> dict:
     return {"wall_s": wall, "cpu_s": cpu, "peak_mb": int(peak[-1]) / 1024, "stdout": done.stdout}
 
 
-def _compare(ours, theirs, runs: int) -> dict:
-    """Alternate `theirs()` and `ours()` `runs` times: medians, ranges and the ratios."""
-    samples = {"ours": [], "theirs": []}
+def _compare(ours, theirs, runs: int, **floors) -> dict:
+    """Alternate `theirs()`, `ours()` and any `floors` `runs` times: medians, ranges and the
+    ratios to theirs (floors as `<name>_…` and `ratio_<name>_…`)."""
+    samples = {"ours": [], "theirs": [], **{name: [] for name in floors}}
     for _ in range(runs):
         samples["theirs"].append(theirs())
         samples["ours"].append(ours())
+        for name, floor in floors.items():
+            samples[name].append(floor())
     out = {"runs": runs, "load_average": [round(x, 2) for x in os.getloadavg()]}
     for side, rows in samples.items():
         for key in ("wall_s", "cpu_s", "peak_mb"):
@@ -179,6 +194,9 @@ def _compare(ours, theirs, runs: int) -> dict:
             out[f"{side}_{key}_range"] = [round(min(values), 2), round(max(values), 2)]
     for key in ("wall_s", "cpu_s", "peak_mb"):
         out[f"ratio_{key.removesuffix('_s').removesuffix('_mb')}"] = round(out[f"ours_{key}"] / out[f"theirs_{key}"], 2)
+        for name in floors:
+            out[f"ratio_{name}_{key.removesuffix('_s').removesuffix('_mb')}"] = round(
+                out[f"{name}_{key}"] / out[f"theirs_{key}"], 2)
     return out
 
 
@@ -186,7 +204,9 @@ def import_process(rows: int, runs: int = 3) -> dict:
     """The issue's import target, as whole processes: `python -m sitrep import FILE` of the
     generated deliveries CSV (into a copy of a store holding the registers; the file limit
     raised for it) against a `python -c` process doing DuckDB's read_csv of the same file into
-    a table. Wall and CPU time, peak RSS; medians of `runs`, alternating."""
+    a table. Wall and CPU time, peak RSS; medians of `runs`, alternating. Beside them the
+    floors (_FLOOR_CHILD): DuckDB alone reading the file as text into a table on disk
+    (`floor_disk_…`) and with a SHA-1 of each row (`floor_sha1_…`)."""
     import shutil
     import tempfile
     from pathlib import Path
@@ -211,7 +231,17 @@ def import_process(rows: int, runs: int = 3) -> dict:
             assert result["accepted"] == rows, result
             return done
 
-        out = _compare(ours, lambda: _child(_READ_CSV_CHILD, str(path)), runs)
+        def floor(hashed: str):
+            def run():
+                target = folder / "floor.duckdb"
+                for stale in (target, folder / "floor.duckdb.wal"):
+                    stale.unlink(missing_ok=True)
+                return _child(_FLOOR_CHILD, str(path), str(target), hashed, config.IMPORT_DUCKDB_MEMORY,
+                              config.IMPORT_DUCKDB_CHECKPOINT, str(config.SNAPSHOT_BLOCK_SIZE))
+            return run
+
+        out = _compare(ours, lambda: _child(_READ_CSV_CHILD, str(path)), runs,
+                       floor_disk=floor("none"), floor_sha1=floor("sha1"))
         return {"rows": rows, "csv_mb": round(path.stat().st_size / 1e6, 1), **out}
 
 
@@ -937,6 +967,11 @@ def main(args) -> int:
               f"a read_csv process {cmp['theirs_wall_s']} s ({cmp['theirs_cpu_s']} s CPU), peak "
               f"{cmp['theirs_peak_mb']:.0f} MB: {cmp['ratio_wall']}x the time ({cmp['ratio_cpu']}x CPU; "
               f"target <= 2.5x), {cmp['ratio_peak']}x the memory (target <= 2x)")
+        print(f"  the floor: DuckDB alone reading it as text into a table on disk {cmp['floor_disk_wall_s']} s "
+              f"({cmp['floor_disk_cpu_s']} s CPU) = {cmp['ratio_floor_disk_wall']}x ({cmp['ratio_floor_disk_cpu']}x CPU); "
+              f"with a SHA-1 of each row {cmp['floor_sha1_wall_s']} s ({cmp['floor_sha1_cpu_s']} s CPU) = "
+              f"{cmp['ratio_floor_sha1_wall']}x ({cmp['ratio_floor_sha1_cpu']}x CPU), peak "
+              f"{cmp['floor_sha1_peak_mb']:.0f} MB")
     if getattr(args, "xlsx_rows", 0):
         report["xlsx_process"] = cmp = xlsx_vs_openpyxl(args.xlsx_rows)
         print(f"import {cmp['rows']:,}-row XLSX ({cmp['xlsx_mb']} MB) as a whole process, median of {cmp['runs']}: "
