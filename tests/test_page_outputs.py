@@ -126,10 +126,10 @@ def _seals_neutral(chart: dict) -> list | None:
             return [{"seals": "spans", "name": tr["name"],
                      "bars": [[y, _day(b), x] for y, b, x in zip(tr["y"], tr["base"], tr["x"], strict=True)]}
                     for tr in traces]
+        # the grid: every trace's customdata is its [x, y] (building, floor), cell by cell
         if traces and all(tr.get("type") == "scatter" and set(tr) == {"type", "name", "x", "y", "customdata"}
-                          and all(isinstance(x, str) for x in tr["x"]) for tr in traces):
-            for tr in traces:
-                assert tr["customdata"] == [[x, y] for x, y in zip(tr["x"], tr["y"], strict=True)]
+                          and tr["customdata"] == [[x, y] for x, y in zip(tr["x"], tr["y"], strict=True)]
+                          for tr in traces):
             return [{"seals": "cells", "name": tr["name"], "cells": tr["customdata"]}
                     for tr in traces]
         return None
