@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -74,13 +75,21 @@ def pdf_pages(data: bytes) -> int:
 
 @needs_browser
 def test_the_latest_briefing_as_png_and_pdf(demo_store, tmp_path):
-    """The default date (the demo's report day), all buildings, a dashboard of its own."""
+    """The default date (the demo's report day), all buildings, a dashboard of its own. The
+    command ends with os._exit (no interpreter teardown): its output, files and audit line are
+    complete, and nothing of it outlives it (no process: its dashboard, the Playwright driver,
+    Chromium; no folder: the dashboard's users and sessions, Chromium's profile)."""
     png, pdf = tmp_path / "briefing.png", tmp_path / "briefing.pdf"
+    scratch = tmp_path / "scratch"      # the command's temporary folders, and a mark on its processes
+    scratch.mkdir()
     started = time.perf_counter()
-    done = sitrep("briefing", "--store", demo_store, "--png", png, "--pdf", pdf)
+    done = sitrep("briefing", "--store", demo_store, "--png", png, "--pdf", pdf, env={"TMPDIR": str(scratch)})
     seconds = time.perf_counter() - started
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [str(png), str(pdf)]
+    assert "briefing 2020-02-10 all buildings:" in done.stderr
+    assert list(scratch.iterdir()) == []
+    assert _processes_with(f"TMPDIR={scratch}") == []
     width, height = png_size(png.read_bytes())
     # 1080 px wide; the whole briefing (more than three phone screens), not one window
     assert width == 1080 and height > 3 * 1080, (width, height)
@@ -94,6 +103,20 @@ def test_the_latest_briefing_as_png_and_pdf(demo_store, tmp_path):
     assert last["who"].startswith("cli:") and str(png) in last["what"]
     assert last["filters"] == {"as_of": "2020-02-10", "building": [], "lang": "zh"}
     print(f"cold export: {seconds:.1f} s")
+
+
+def _processes_with(variable: str) -> list[int]:
+    """The processes (of this user) whose environment holds `variable` ("NAME=value")."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                environ = (Path(entry.path) / "environ").read_bytes()
+            except OSError:
+                continue
+            if variable.encode() in environ.split(b"\0"):
+                found.append(int(entry.name))
+    return found
 
 
 @needs_browser
