@@ -610,7 +610,6 @@ def cmd_briefing(args) -> int:
     dashboard, the page failed); 2 for a usage error (no file asked for, a date or building
     the data does not have)."""
     import getpass
-    import threading
     import time
 
     from sitrep.access import audit
@@ -652,14 +651,16 @@ def cmd_briefing(args) -> int:
         print(f"python -m sitrep briefing: error: {err}", file=sys.stderr)
         return 1
     finally:
-        # both shut down at once; a dashboard that rendered the briefing is killed (it was
-        # made for this export alone and has nothing left to finish), one that did not yet
-        # (booting, housekeeping the store) is let shut down gracefully
-        closing = threading.Thread(target=browser.close, name="sitrep-briefing-close")
-        closing.start()
+        # both shut down at once: the dashboard is signalled, the browser closed meanwhile. A
+        # dashboard that rendered the briefing is killed (it was made for this export alone and
+        # has nothing left to finish); one that did not yet (booting, housekeeping the store)
+        # is let shut down gracefully
+        kill = made is not None
         if server is not None:
-            server.close(kill=made is not None)
-        closing.join()
+            (server.proc.kill if kill else server.proc.terminate)()
+        browser.close()
+        if server is not None:
+            server.close(kill=kill)
         step("closed")
     audit.record("briefing", f"cli:{getpass.getuser()}",
                  " ".join(str(p) for p in (args.png, args.pdf) if p),
