@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -80,16 +82,20 @@ def test_the_latest_briefing_as_png_and_pdf(demo_store, tmp_path):
     complete, and nothing of it outlives it (no process: its dashboard, the Playwright driver,
     Chromium; no folder: the dashboard's users and sessions, Chromium's profile)."""
     png, pdf = tmp_path / "briefing.png", tmp_path / "briefing.pdf"
-    scratch = tmp_path / "scratch"      # the command's temporary folders, and a mark on its processes
-    scratch.mkdir()
-    started = time.perf_counter()
-    done = sitrep("briefing", "--store", demo_store, "--png", png, "--pdf", pdf, env={"TMPDIR": str(scratch)})
-    seconds = time.perf_counter() - started
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [str(png), str(pdf)]
-    assert "briefing 2020-02-10 all buildings:" in done.stderr
-    assert list(scratch.iterdir()) == []
-    assert _processes_with(f"TMPDIR={scratch}") == []
+    # the command's temporary folders, and a mark on its processes (short: Chromium's socket
+    # path in it must fit a Unix socket's 108 bytes)
+    scratch = Path(tempfile.mkdtemp(prefix="sitrep-t-"))
+    try:
+        started = time.perf_counter()
+        done = sitrep("briefing", "--store", demo_store, "--png", png, "--pdf", pdf, env={"TMPDIR": str(scratch)})
+        seconds = time.perf_counter() - started
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == [str(png), str(pdf)]
+        assert "briefing 2020-02-10 all buildings:" in done.stderr
+        assert list(scratch.iterdir()) == []
+        assert _processes_with(f"TMPDIR={scratch}") == []
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     width, height = png_size(png.read_bytes())
     # 1080 px wide; the whole briefing (more than three phone screens), not one window
     assert width == 1080 and height > 3 * 1080, (width, height)
