@@ -54,30 +54,35 @@ def test_without_the_warm_up_the_first_page_does_the_housekeeping(demo_store, tm
         assert stale.exists()
 
 
-def _shown(renderer: export.Renderer, url: str) -> str:
-    """The briefing's text as the browser shows it (B5 on 2020-02-10) at the server's first page
-    view, without the line saying when it was made (its minute may differ between two servers)."""
-    tab = renderer._ensure_context().new_page()
+def _shown(browser, url: str) -> str:
+    """The briefing's text as the export's browser shows it (B5 on 2020-02-10: a phone's width,
+    the export's stylesheet) at the server's first page view, without the line saying when it
+    was made (its minute may differ between two servers)."""
+    import json
+
+    context = browser.new_context(viewport={"width": export.LAYOUT_WIDTH, "height": 900},
+                                  device_scale_factor=export.SCALE)
     try:
+        context.add_init_script(export._INIT_SCRIPT % json.dumps(export._EXPORT_CSS))
+        tab = context.new_page()
         tab.goto(export.page_url(url, as_of=date(2020, 2, 10), buildings=["B5"]))
         export._wait_ready(tab, 60_000)
         text = tab.inner_text('[data-testid="stMain"]')
     finally:
-        tab.close()
+        context.close()
     return re.sub(r"生成于 \d{4}-\d\d-\d\d \d\d:\d\d", "生成于 <now>", text)
 
 
 @needs_browser
-def test_the_warm_up_does_not_change_what_the_briefing_shows(demo_store, monkeypatch):
+def test_the_warm_up_does_not_change_what_the_briefing_shows(demo_store, browser, monkeypatch):
     """The same briefing, read from two fresh servers, the one warmed up and the other not: the
     same text, word for word (cards, changes, actions, chart titles); and it is the briefing
     (the title, the date and building asked for, the cards' numbers)."""
     shown = {}
-    with export.Renderer() as renderer:
-        for warm_up in ("on", "off"):
-            monkeypatch.setenv("SITREP_WARM_UP", warm_up)
-            with export.Dashboard(demo_store, open_demo=True) as server:
-                shown[warm_up] = _shown(renderer, server.wait())
+    for warm_up in ("on", "off"):
+        monkeypatch.setenv("SITREP_WARM_UP", warm_up)
+        with export.Dashboard(demo_store, open_demo=True) as server:
+            shown[warm_up] = _shown(browser, server.wait())
     assert shown["on"] == shown["off"]
     assert "截至 2020-02-10" in shown["on"] and "仅 B5" in shown["on"] and "今日简报" in shown["on"], shown["on"]
     assert "生成于 <now>" in shown["on"]
