@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -74,13 +77,25 @@ def pdf_pages(data: bytes) -> int:
 
 @needs_browser
 def test_the_latest_briefing_as_png_and_pdf(demo_store, tmp_path):
-    """The default date (the demo's report day), all buildings, a dashboard of its own."""
+    """The default date (the demo's report day), all buildings, a dashboard of its own. The
+    command ends with os._exit (no interpreter teardown): its output, files and audit line are
+    complete, and nothing of it outlives it (no process: its dashboard, the Playwright driver,
+    Chromium; no folder: the dashboard's users and sessions, Chromium's profile)."""
     png, pdf = tmp_path / "briefing.png", tmp_path / "briefing.pdf"
-    started = time.perf_counter()
-    done = sitrep("briefing", "--store", demo_store, "--png", png, "--pdf", pdf)
-    seconds = time.perf_counter() - started
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [str(png), str(pdf)]
+    # the command's temporary folders, and a mark on its processes (short: Chromium's socket
+    # path in it must fit a Unix socket's 108 bytes)
+    scratch = Path(tempfile.mkdtemp(prefix="sitrep-t-"))
+    try:
+        started = time.perf_counter()
+        done = sitrep("briefing", "--store", demo_store, "--png", png, "--pdf", pdf, env={"TMPDIR": str(scratch)})
+        seconds = time.perf_counter() - started
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == [str(png), str(pdf)]
+        assert "briefing 2020-02-10 all buildings:" in done.stderr
+        assert list(scratch.iterdir()) == []
+        assert _processes_with(f"TMPDIR={scratch}") == []
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     width, height = png_size(png.read_bytes())
     # 1080 px wide; the whole briefing (more than three phone screens), not one window
     assert width == 1080 and height > 3 * 1080, (width, height)
@@ -94,6 +109,20 @@ def test_the_latest_briefing_as_png_and_pdf(demo_store, tmp_path):
     assert last["who"].startswith("cli:") and str(png) in last["what"]
     assert last["filters"] == {"as_of": "2020-02-10", "building": [], "lang": "zh"}
     print(f"cold export: {seconds:.1f} s")
+
+
+def _processes_with(variable: str) -> list[int]:
+    """The processes (of this user) whose environment holds `variable` ("NAME=value")."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                environ = (Path(entry.path) / "environ").read_bytes()
+            except OSError:
+                continue
+            if variable.encode() in environ.split(b"\0"):
+                found.append(int(entry.name))
+    return found
 
 
 @needs_browser

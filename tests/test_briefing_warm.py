@@ -214,7 +214,8 @@ def test_a_revoked_export_session_gets_no_briefing(users_server, warm, monkeypat
 @needs_browser
 def test_a_warm_browser_keeps_no_cookie_from_one_export_to_the_next(users_server, warm, monkeypatch):
     """The warm browser keeps its context (Streamlit's scripts cached) but not a session: an
-    export with a session renders; the next, with none, meets the sign-in form and is refused."""
+    export with a session renders; the next, with none, meets the sign-in form and is refused,
+    in the blank tab the browser opened meanwhile for the next render (Renderer.prepare)."""
     from sitrep.access import auth, sessions
 
     from .conftest import SERVER_USERS
@@ -225,6 +226,10 @@ def test_a_warm_browser_keeps_no_cookie_from_one_export_to_the_next(users_server
     renderer = warm()
     try:
         assert png_size(renderer.render(users_server, cookie=token).png)[0] == 1080
+        deadline = time.monotonic() + 10 * export.PREPARE_S + 10
+        while renderer._renderer._spare is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert renderer._renderer._spare is not None, "no tab opened ahead of the next render"
         with pytest.raises(export.ExportError):
             renderer.render(users_server, timeout_s=5)
         assert renderer.launches == 1

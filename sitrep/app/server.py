@@ -25,6 +25,7 @@ import logging
 import os
 import secrets
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -348,6 +349,8 @@ def build(schedule: bool = False):
     async def lifespan(_app):
         from sitrep.briefing.schedule import Schedule
 
+        if os.environ.get(WARM_UP_ENV, "").lower() not in ("off", "0", "no"):
+            threading.Thread(target=warm_up, name="sitrep-warm-up", daemon=True).start()
         made = Schedule() if schedule else None
         if made is not None:
             made.start()
@@ -361,6 +364,33 @@ def build(schedule: bool = False):
                   routes=[Route(SIGNIN, signin, methods=["GET", "POST"]), Route(SIGNOUT, signout, methods=["POST"]),
                           *links.routes()],
                   middleware=[Middleware(Gate)], lifespan=lifespan)
+
+
+WARM_UP_ENV = "SITREP_WARM_UP"    # "off": no warm-up (the test that proves it changes nothing)
+
+
+def warm_up() -> None:
+    """What a fresh server's first page view would otherwise do in its own script run, done as
+    soon as the server listens (the runtime is up), while the first browser still loads
+    Streamlit's scripts: import the app's modules (pandas and pyarrow, DuckDB: ~0.5 s), the
+    start-up housekeeping and the shared query rules (`ui.at_start_up`, once per process in any
+    case; a page that asks meanwhile waits for it, Streamlit's cache lock), and Streamlit's own
+    first-call costs (its emoji table, read by `set_page_config`; its once-per-process check
+    whether it runs in a REPL, a walk of the calling stack, cheap from this shallow thread).
+    Measured on the briefing export's fresh dashboard: ~1 s of its first run (BENCHMARKS.md,
+    issue 13). It shows nothing and decides nothing: a failure is logged, and the first page
+    view does the work itself as before."""
+    try:
+        import streamlit.emojis  # noqa: F401
+        from streamlit import delta_generator
+
+        from sitrep.app import briefing_text, cards, district_text, filters, nav, session, ui  # noqa: F401
+        from sitrep.app.figures import briefing, charts  # noqa: F401
+
+        ui.at_start_up()
+        getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()
+    except Exception:  # noqa: BLE001 - only a head start: the page does it again and says why
+        log.warning("start-up warm-up failed", exc_info=True)
 
 
 # -- python -m sitrep serve -------------------------------------------------------------------

@@ -73,7 +73,7 @@ def _connection(snapshot: str) -> _Snapshot:
     return _Snapshot(snapshot)
 
 
-@st.cache_resource
+@st.cache_resource(max_entries=1, show_spinner=False)   # no spinner: server.warm_up runs it off a page
 def at_start_up() -> None:
     """Once per server process: remove staged uploads a session left behind, move a store of
     the single-file layout to one folder per compound, bring snapshots made by an older
