@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
-import plotly.io as pio
 import pytest
 
 from sitrep.app import ui
@@ -16,22 +15,6 @@ from sitrep.store import queries
 
 def _daily(n: int) -> pd.DataFrame:
     return pd.DataFrame({"day": pd.date_range("2020-02-01", periods=3), "n": [n, 2, 3]})
-
-
-PLOTLY_TREND = charts.cached(charts.build_trend)     # a kept Plotly figure, as the pages' builders are
-
-
-def test_a_figure_is_kept_per_distinct_input_and_hands_out_the_dict_it_would_build():
-    first = PLOTLY_TREND(_daily(1), {"n": "数量"}, "近 3 日")
-    again = PLOTLY_TREND(_daily(1), {"n": "数量"}, "近 3 日")
-    assert again is first                                            # the same numbers: the kept figure
-    fresh = charts.build_trend(_daily(1), {"n": "数量"}, "近 3 日")   # built anew, never kept
-    assert pio.to_json(first) == pio.to_json(fresh)                  # what st.plotly_chart sends
-    assert list(first.data[0].y) == [1, 2, 3]
-    other = PLOTLY_TREND(_daily(9), {"n": "数量"}, "近 3 日")          # one number differs: another figure
-    assert other is not first and list(other.data[0].y) == [9, 2, 3]
-    english = PLOTLY_TREND(_daily(1), {"n": "count"}, "last 3 days")  # another language: another figure
-    assert english.to_dict()["data"][0]["name"] == "count"
 
 
 def test_a_trend_option_is_kept_per_distinct_input_and_holds_every_day_and_value():

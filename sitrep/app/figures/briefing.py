@@ -1,11 +1,9 @@
 """Figures of the briefing page (pages/briefing.py): small 14-day trends sized for a phone screenshot (one column,
 short, large enough type). Titles and labels come from the caller; colours from colors.py.
 
-ECharts (`st.echarts_chart`), not the Plotly of the other pages: the briefing is exported
-through a headless browser against a time budget, and Streamlit's Plotly bundle (4.7 MB of
-JavaScript) takes about 1.2 s longer to load and paint than its ECharts bundle on this
-hardware. The briefing's charts are static pictures (no animation, no hover), so nothing of
-Plotly's is missed. The spec is plain JSON, checked by the tests like a Plotly figure's.
+ECharts (`st.echarts_chart`), as every page draws (charts.py says why): the briefing is also
+exported through a headless browser against a time budget. Its charts are static pictures (no
+animation, no hover). The spec is plain JSON, checked by the tests.
 """
 from __future__ import annotations
 

@@ -1,16 +1,14 @@
-"""Small figures shared by pages: the compact daily trend (ECharts, `trend`) and the kept-figure
-cache every page's Plotly figures go through (`cached`). Titles and labels come from the caller
-(catalogs), colours from colors.py.
+"""The pieces every page's charts are made of: ECharts options (`st.echarts_chart`, bundled with
+Streamlit) — the compact daily trend (`trend`), a daily chart's option, its axes and series,
+category axes, horizontal bars, plain-text hovers — and the cache that keeps a built option
+across reruns and sessions (`cached`). Titles and labels come from the caller (catalogs),
+colours from colors.py.
 
-Why the daily trends are ECharts (`st.echarts_chart`, bundled with Streamlit) and the pages'
-analysis charts Plotly: a new browser tab spends about 2 s of its main thread loading
-Streamlit's Plotly bundle (4.7 MB of JavaScript) before the first Plotly chart paints, and
-0.2–0.5 s more per further Plotly chart; ECharts paints the same small trend in a few
-milliseconds (BENCHMARKS.md, "The browser's floor"). A page made only of cards and trends —
-the overview, the district page, the briefing — draws no Plotly chart, so it settles within the
-time of a plain page with one chart. Seals and screening keep Plotly where its hover, heatmaps
-and timelines are the point; volunteers and deliveries draw theirs as ECharts options too (the
-pieces in the last section: horizontal bars, plain-text hovers).
+Why ECharts and not Plotly: a new browser tab spends about 1–2 s of its main thread loading
+Streamlit's Plotly bundle (4.7 MB of JavaScript) before the first Plotly chart paints; ECharts
+paints the same chart in a few milliseconds (BENCHMARKS.md, "The browser's floor"). A page with
+any Plotly chart cannot settle within 1.15x of the floor page (one Plotly chart), so no page
+draws one (the bench's floor page is the only Plotly chart left).
 """
 from __future__ import annotations
 
@@ -18,47 +16,23 @@ import functools
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from sitrep import config
 from sitrep.app.figures.colors import SERIES
 from sitrep.app.ui import frame_key
 
-CONFIG = {"displayModeBar": False, "responsive": True}
-FIGURES_KEPT = 64       # figures per builder, across sessions (a few kB to a few 100 kB each): bounded memory
-
-
-class KeptFigure(go.Figure):
-    """A kept figure (`cached`): its dict, made once, is what st.plotly_chart reads on every
-    rerun (go.Figure.to_dict deep-copies every property and base64-encodes every array each
-    time). Read-only by contract: nothing changes a kept figure, so the dict stays true."""
-
-    def to_dict(self):
-        spec = self.__dict__.get("_kept_spec")
-        return spec if spec is not None else super().to_dict()
-
-
-def _keep(figure):
-    if isinstance(figure, go.Figure):
-        spec = figure.to_dict()
-        # The built figure becomes a KeptFigure in place: a go.Figure cannot be copied into one
-        # without validating every property again, the cost this avoids.
-        figure.__class__ = KeptFigure
-        figure._kept_spec = spec
-    return figure
+FIGURES_KEPT = 64       # options per builder, across sessions (a few kB to ~100 kB each): bounded memory
 
 
 def cached(build):
-    """A figure builder whose figures are kept, keyed by its arguments (the query's frame, the
-    labels, the language): reruns and other sessions that show the same numbers reuse the figure
-    instead of building it again. Building a Plotly figure validates every property, most of a
-    warm page's script time. Shared objects: st.plotly_chart and st.pydeck_chart only read them;
-    a caller must not change a figure it got, so a figure that another figure is built from
-    comes from the uncached builder."""
+    """A chart builder whose options are kept, keyed by its arguments (the query's frame, the
+    labels, the language): reruns and other sessions that show the same numbers reuse the option
+    instead of building it again. Shared objects: st.echarts_chart and st.pydeck_chart only read
+    them; a caller must not change an option it got."""
     @functools.wraps(build)      # (Streamlit keys the cache on the builder's name and source)
     def kept(*args, **kwargs):
-        return _keep(build(*args, **kwargs))
+        return build(*args, **kwargs)
 
     return st.cache_resource(ttl=config.CACHE_TTL_S, max_entries=FIGURES_KEPT, show_spinner=False,
                              hash_funcs={pd.DataFrame: frame_key})(kept)
@@ -72,27 +46,6 @@ class Series:
     label: str
     color: str
     kind: str = "bar"
-
-
-def build_trend(frame: pd.DataFrame, series: dict[str, str], title: str, kind: str = "bar",
-                height: int = 170) -> go.Figure:
-    """A compact daily trend: `series` maps a column to its label in the active language."""
-    fig = go.Figure()
-    for column, label in series.items():
-        color = SERIES.get(column)
-        if kind == "bar":
-            fig.add_bar(x=frame["day"], y=frame[column], name=label, marker_color=color)
-        else:
-            fig.add_scatter(x=frame["day"], y=frame[column], name=label, mode="lines+markers",
-                            line={"color": color, "width": 2}, marker={"size": 4})
-    fig.update_layout(
-        title={"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
-        height=height, margin={"l": 8, "r": 8, "t": 30, "b": 8}, barmode="group",
-        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right", "font": {"size": 11}},
-        showlegend=len(series) > 1, xaxis={"tickformat": "%m-%d", "dtick": 86400000 * 2},
-        yaxis={"rangemode": "tozero"}, font={"family": "Noto Sans CJK SC, sans-serif"},
-    )
-    return fig
 
 
 FONT = "Noto Sans CJK SC, Source Sans Pro, sans-serif"

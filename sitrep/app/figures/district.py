@@ -1,5 +1,5 @@
 """Figures of the district page (pages/district.py): the trends summed across the compounds in
-scope (Plotly), and the district plan (pydeck, no basemap, no tiles: nothing is loaded from
+scope (ECharts), and the district plan (pydeck, no basemap, no tiles: nothing is loaded from
 outside the machine). Labels come from the catalogs, colours from colors.py."""
 from __future__ import annotations
 
