@@ -181,6 +181,12 @@ def day_band(start, end, color: str, opacity: float = 0.15) -> dict:
             "data": [[{"xAxis": start}, {"xAxis": end}]]}
 
 
+def as_of_band(day, color: str, opacity: float = 1.0) -> dict:
+    """`day_band` around the as-of day on a day axis: from half a day before its midnight to
+    half a day after, where its bar stands (local `moment`s, as the day points are)."""
+    return day_band(moment(day, -12), moment(day, 12), color, opacity)
+
+
 def pickable(spec: dict, *, key: str, height: int, on_select) -> None:
     """`show` for a chart whose points can be clicked (a series with `selectedMode`):
     `on_select` runs with the selection in st.session_state[key]."""

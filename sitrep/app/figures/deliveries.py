@@ -5,7 +5,7 @@ from sitrep/app/figures/colors.py. Every tooltip is plain text (`charts.text_too
 destination, a source or a driver's (masked) name is never read as HTML."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pandas as pd
 
@@ -31,9 +31,7 @@ def _as_of(day: date | None) -> dict:
     to a chart's first series)."""
     if day is None:
         return {}
-    return {"markArea": {"silent": True, "itemStyle": {"color": AS_OF_BAND},
-                         "data": [[{"xAxis": f"{day - timedelta(days=1):%Y-%m-%d} 12:00"},
-                                   {"xAxis": f"{day:%Y-%m-%d} 12:00"}]]}}
+    return {"markArea": charts.as_of_band(day, AS_OF_BAND)}
 
 
 def _daily(series: list[dict], y_axis: dict, date_from: date, date_to: date, mark: date | None) -> dict:

@@ -70,12 +70,6 @@ def _key_dates(key_dates: list[Mark], at, *, labels: bool) -> dict:
                       "label": {"color": mark.color}} for mark in key_dates]}
 
 
-def _as_of_band(as_of) -> dict:
-    """The as-of day (the day of the numbers above the charts) as a light band behind the bars."""
-    return {"silent": True, "itemStyle": {"color": STATUS["open"], "opacity": 0.8},
-            "data": [[{"xAxis": charts.moment(as_of, -12)}, {"xAxis": charts.moment(as_of, 12)}]]}
-
-
 @charts.cached
 def daily(frame: pd.DataFrame, bars: list[Series], *, lines: list[Series] = (),
           dashed: list[Series] = (), hover: dict[str, str] | None = None, stacked: bool = False,
@@ -104,7 +98,7 @@ def daily(frame: pd.DataFrame, bars: list[Series], *, lines: list[Series] = (),
         found = marks(key_dates, lang) if key_dates is not None else []
         series[0]["markLine"] = _key_dates(found, lambda day: day.strftime("%Y-%m-%d"), labels=labels)
         if as_of is not None:
-            series[0]["markArea"] = _as_of_band(as_of)
+            series[0]["markArea"] = charts.as_of_band(as_of, STATUS["open"], 0.8)
     first, last = days or ((frame["day"].iloc[0], frame["day"].iloc[-1]) if len(frame) else (None, None))
     spec = charts.option(None, series, charts.day_axis(first, last), charts.count_axis(),
                          legend=legend_rows > 0, legend_rows=legend_rows, pointer="shadow")
@@ -158,19 +152,16 @@ def heatmap(frame: pd.DataFrame, value_label: str, average_label: str, day_label
         series["markLine"]["data"] += [{"name": "", "xAxis": at + side, "label": {"show": False},
                                         "lineStyle": {"color": PALETTE[8], "type": "solid", "width": 1.5}}
                                        for side in (-0.5, 0.5)]
-    axis_label = {"color": charts.AXIS_COLOR, "fontSize": 11, "fontFamily": charts.FONT}
+    x_axis = charts.category_axis(names)
     return {
         "animation": False,
         "textStyle": {"fontFamily": charts.FONT},
         # a building's name comes from a spreadsheet: the tooltip is drawn as text, not HTML
-        "tooltip": {"trigger": "item", "renderMode": "richText",
-                    "formatter": f"{{@[1]}} · {day_label} {{@[0]}}\n{value_label}: {{@[2]}}\n"
-                                 f"{average_label}: {{@[3]}}"},
+        "tooltip": charts.text_tooltip(f"{{@[1]}} · {day_label} {{@[0]}}\n{value_label}: {{@[2]}}\n"
+                                       f"{average_label}: {{@[3]}}"),
         "grid": {"left": 4, "right": 8, "top": 8, "bottom": 34, "containLabel": True},
-        "xAxis": {"type": "category", "data": names, "axisLabel": {**axis_label, "hideOverlap": True},
-                  "axisTick": {"show": False}, "axisLine": {"lineStyle": {"color": charts.GRID_COLOR}}},
-        "yAxis": {"type": "category", "data": buildings, "inverse": True, "axisLabel": axis_label,
-                  "axisTick": {"show": False}, "axisLine": {"show": False}},
+        "xAxis": {**x_axis, "axisLabel": {**x_axis["axisLabel"], "hideOverlap": True}},
+        "yAxis": charts.category_axis(buildings, inverse=True, axisLine={"show": False}),
         "visualMap": {"type": "piecewise", "dimension": 2, "orient": "horizontal", "left": 0, "bottom": 0,
                       "itemWidth": 12, "itemHeight": 10, "itemGap": 6, "pieces": _heat_pieces(top),
                       "textStyle": {"fontSize": 11, "color": "#31333f", "fontFamily": charts.FONT}},
