@@ -85,6 +85,12 @@ def moment(day, hours: float = 0) -> str:
     return (pd.Timestamp(day) + pd.Timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
 
 
+def utc_ms(stamp) -> int:
+    """A naive time (the sheet's clock, a day's midnight) as epoch milliseconds read as UTC, for
+    an option that sets `useUTC`: its axis shows the sheet's clock whatever the browser's zone."""
+    return round((pd.Timestamp(stamp) - pd.Timestamp(0)).total_seconds() * 1000)
+
+
 def day_axis(first, last) -> dict:
     """A time axis from the first to the last day, with half a day of room at each end (the
     first and last bars drawn whole, the last label unclipped); ticks as month-day, at most one

@@ -86,12 +86,6 @@ def gap_by_building(frame: pd.DataFrame, not_reached: str, reached: str) -> dict
     return charts.hbars(series, buildings, legend=True, inverse=True)
 
 
-def _ms(stamp) -> int:
-    """A wall-clock time as epoch milliseconds read as UTC (the option sets useUTC): the axis
-    shows the clock of the sheet whatever the browser's time zone."""
-    return round((pd.Timestamp(stamp) - pd.Timestamp(0)).total_seconds() * 1000)
-
-
 @charts.cached
 def trips_gantt(frame: pd.DataFrame, colors: dict[str, str], day: date) -> dict:
     """The day's trips as a timeline (a Gantt chart) on a clock axis, one row per trip, the
@@ -103,7 +97,7 @@ def trips_gantt(frame: pd.DataFrame, colors: dict[str, str], day: date) -> dict:
     one in the page's background ([start ms, lane]). ECharts takes no drawing function from
     Python, and does not stack bars on a time axis."""
     lanes = frame["lane"].tolist()
-    ends = [charts.point([_ms(end), lane, hover, purpose], colors.get(purpose))
+    ends = [charts.point([charts.utc_ms(end), lane, hover, purpose], colors.get(purpose))
             for end, lane, hover, purpose in zip(frame["ends_at"], lanes, frame["hover"], frame["purpose"],
                                                  strict=True)]
     spans = charts.bar(None, ends, barWidth=18, barMaxWidth=18, tooltip={"formatter": "{@[2]}"})
@@ -111,9 +105,9 @@ def trips_gantt(frame: pd.DataFrame, colors: dict[str, str], day: date) -> dict:
     # edge), so no anti-aliased edge of the coloured bar shows around it
     cover = {"type": "bar", "name": "", "silent": True, "tooltip": {"show": False}, "barWidth": 22,
              "barGap": "-111%", "itemStyle": {"color": BACKGROUND},
-             "data": [[_ms(start), lane] for start, lane in zip(frame["departed_at"], lanes, strict=True)]}
-    start = min(_ms(datetime.combine(day, time(8))), _ms(frame["departed_at"].min().floor("h")))
-    end = max(_ms(datetime.combine(day, time(18))), _ms(frame["ends_at"].max().ceil("h")))
+             "data": [[charts.utc_ms(start), lane] for start, lane in zip(frame["departed_at"], lanes, strict=True)]}
+    start = min(charts.utc_ms(datetime.combine(day, time(8))), charts.utc_ms(frame["departed_at"].min().floor("h")))
+    end = max(charts.utc_ms(datetime.combine(day, time(18))), charts.utc_ms(frame["ends_at"].max().ceil("h")))
     x_axis = {**charts.count_axis(), "type": "time", "min": start, "max": end, "interval": 2 * HOUR_MS,
               "minInterval": HOUR_MS, "axisLabel": {**charts.count_axis()["axisLabel"], "formatter": "{HH}:{mm}"}}
     spec = charts.option(None, [spans, cover], x_axis, charts.category_axis(lanes, inverse=True), legend=False)

@@ -129,14 +129,9 @@ def _seal_label(row, lang: str) -> str:
              floor_to=int(row["floor_to"]))
 
 
-def _ms(value) -> int:
-    """A day (a naive timestamp: the day's midnight) as epoch milliseconds, UTC."""
-    return int(pd.Timestamp(value).timestamp() * 1000)
-
-
 def _day_band(day: date) -> dict:
     """The as-of day shaded on the timeline's axis of milliseconds, midnight to midnight."""
-    return charts.day_band(_ms(day), _ms(day + timedelta(days=1)), STATUS["normal"])
+    return charts.day_band(charts.utc_ms(day), charts.utc_ms(day + timedelta(days=1)), STATUS["normal"])
 
 
 def timeline_height(intervals: pd.DataFrame) -> int:
@@ -159,7 +154,7 @@ def timeline(intervals: pd.DataFrame, day: date, date_from: date, date_to: date,
           reason=label("seal_reason", r["reason"], lang) if r["reason"] == r["reason"] else "—",
           households=int(r["households"]))
         for seal, (_, r) in zip(seals, intervals.iterrows(), strict=True)]
-    starts = [_ms(v) for v in intervals["bar_from"]]
+    starts = [charts.utc_ms(v) for v in intervals["bar_from"]]
     lengths = [int(n) * DAY_MS for n in (intervals["bar_until"] - intervals["bar_from"]).dt.days]
     whole = intervals["is_whole_building"].tolist()
     kinds = [(t("seals.timeline_whole", lang), STATUS["sealed_building"], True),
@@ -167,7 +162,7 @@ def timeline(intervals: pd.DataFrame, day: date, date_from: date, date_to: date,
     spans = [(name, colour, [[n if w == kind else None, row, seal, text] for row, (n, w, seal, text)
                              in enumerate(zip(lengths, whole, seals, hover, strict=True))])
              for name, colour, kind in kinds]
-    first, last = _ms(date_from), _ms(date_to + timedelta(days=1))
+    first, last = charts.utc_ms(date_from), charts.utc_ms(date_to + timedelta(days=1))
     base = {"type": "bar", "name": "", "stack": "seal", "data": [[s, row] for row, s in enumerate(starts)],
             "itemStyle": {"color": "transparent"}, "silent": True, "tooltip": {"show": False},
             "emphasis": {"disabled": True}, "markArea": _day_band(day)}
