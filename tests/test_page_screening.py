@@ -276,3 +276,16 @@ def test_page_with_nothing_in_range_shows_the_empty_state(fixture_env):
     assert cards(at) == ("0", "0.0%", "0", "0", "0")
     assert any("没有数据" in i.value for i in at.info)
     assert not at.get("echarts_chart") and not at.get("plotly_chart")
+
+
+def test_the_heatmap_colour_key_stops_at_its_step_bound():
+    from sitrep.app.figures import screening as fig
+
+    # up to HEAT_STEPS (8) fevers a cell, one colour each: 0 (grey), 1, 2, 3
+    assert [p.get("value") for p in fig._heat_pieces(3)] == [0, 1, 2, 3]
+    # 12 fevers, over the bound: 0..7 one colour each, then one key for "8+" (min 8, no max)
+    pieces = fig._heat_pieces(12)
+    assert len(pieces) == 1 + fig.HEAT_STEPS
+    assert pieces[-1] == {"min": 8, "label": "8+", "color": pieces[-1]["color"]}
+    assert pieces[-1]["color"] == "#67001f"          # the confirmed colour, the scale's top
+    assert pieces[1]["color"] == "#f4a582"           # the suspected colour, its bottom
