@@ -246,8 +246,10 @@ def test_an_import_killed_after_committing_part_way_leaves_the_snapshot_as_it_wa
     load(tmp_path, "b.csv")
     before = store.current_path(tmp_path / "store")
     big = tmp_path / "m.csv"
+    # 300,000 rows: three parts of the column path, so the first part's commit (its write-ahead
+    # log) is on disk while the others load, not only in a moment before the switch
     big.write_text("需求编号,登记时间,地址,药品,状态\n" + "".join(
-        f"M{i:06d},2020-02-{1 + i % 28:02d} 08:00,B5-1302,药,待处理\n" for i in range(120_000)), encoding="utf-8")
+        f"M{i:06d},2020-02-{1 + i % 28:02d} 08:00,B5-1302,药,待处理\n" for i in range(300_000)), encoding="utf-8")
     child = subprocess.Popen(cli("import", str(big), "--store", str(tmp_path / "store")), cwd=REPO,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     folder = store.compound_folder(tmp_path / "store", C)
