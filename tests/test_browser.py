@@ -55,6 +55,9 @@ def server(open_server):
     return open_server
 
 
+SERVER_PIDS: dict[str, int] = {}     # a running server's process, by its URL (its CPU time)
+
+
 def serve(store_dir, *, users: Path | None = None, env: dict | None = None, log_name="server.log"):
     """`python -m sitrep serve` on a free loopback port against a store; yields its URL. With
     `users`, that users file (sign-in); without, the open demo (`--open`, as `make run`)."""
@@ -83,9 +86,11 @@ def serve(store_dir, *, users: Path | None = None, env: dict | None = None, log_
     else:
         proc.kill()
         pytest.fail("the server did not start: " + log_path.read_text())
+    SERVER_PIDS[url] = proc.pid
     try:
         yield url
     finally:
+        SERVER_PIDS.pop(url, None)
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
