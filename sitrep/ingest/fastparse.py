@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -370,85 +368,13 @@ def _dictionary(index: pa.Array, values: list, kind: pa.DataType | None) -> pa.D
     return pa.DictionaryArray.from_arrays(index, pa.array(values, kind))
 
 
-# ---------------------------------------------------------------- a sheet's parts, one ahead
-
-@dataclass
-class Part:
-    start: int                     # the part's first row (index in the sheet's rows)
-    raw: RawColumns | None         # None: a cell that is not text (the per-row path reads the part)
-    staged: Staged | None
-    hashes: pa.Array | None        # the staged rows' row_hash, in their order
-
-
-def parts(con, sheet: Sheet, first: int, size: int, mapping: dict[int, str], rules: KindRules,
-          ctx: Context, compound: str, types: dict) -> Iterator[Part]:
-    """The sheet's parts from row `first`, `size` rows each, read, parsed and hashed one part
-    ahead in a thread while the caller checks and inserts the part before (Arrow and DuckDB
-    release the GIL: on two cores the two overlap; BENCHMARKS.md). Nothing here writes: the
-    caller still decides and inserts every part in order, so the import is the one it was.
-    The hashes run on a cursor of their own (a DuckDB connection is not shared across threads);
-    they read only the part. Close the iterator (contextlib.closing) so the thread is waited
-    for before the connection goes; an error in the thread comes out of the next part."""
-    starts = list(range(first, len(sheet), size))
-    if not starts:
-        return
-    _ = rules.plan  # (a cached property: computed here, before the thread reads it)
-    cursor = con.cursor()
-    try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitrep-part") as pool:
-            def ahead(start: int):
-                return pool.submit(_prepare, cursor, sheet, start, start + size, mapping, rules, ctx,
-                                   compound, types)
-            pending = ahead(starts[0])
-            try:
-                for k in range(len(starts)):
-                    part = pending.result()
-                    pending = ahead(starts[k + 1]) if k + 1 < len(starts) else None
-                    yield part
-            finally:
-                if pending is not None:
-                    pending.cancel()
-                    with contextlib.suppress(Exception):  # (the import has failed already)
-                        pending.result()
-    finally:
-        cursor.close()
-
-
-def _prepare(con, sheet: Sheet, start: int, end: int, mapping: dict[int, str], rules: KindRules,
-             ctx: Context, compound: str, types: dict) -> Part:
-    raw = raw_columns(sheet, start, mapping, end)
-    if raw is None:
-        return Part(start, None, None, None)
-    staged = parse(rules, ctx, compound, raw, types)
-    hashes = staged_hashes(con, staged)
-    # What the caller needs of the part, not its cells and hash parts: two parts are held at
-    # once now, so each holds less (a row parse_row reads again comes from the sheet).
-    raw = RawColumns(raw.index, {})
-    staged.table = staged.table.select(["pos", *(f"v:{c}" for c in staged.columns)])
-    return Part(start, raw, staged, hashes)
-
-
-def staged_hashes(con, staged: Staged) -> pa.Array:
-    """The row_hash of each row parsed here (staged.table's rows, in order)."""
-    if not staged.table.num_rows:
-        return pa.array([], pa.binary())
-    con.register("_fast", staged.table)
-    try:
-        return _arrow(con.sql(f"select {staged.hash_sql} as h from _fast", params=staged.params)
-                      ).column("h").combine_chunks()
-    finally:
-        with contextlib.suppress(duckdb.Error):
-            con.unregister("_fast")
-
-
 # ---------------------------------------------------------------- writing
 
-def insert(con, table: str, types: dict, staged: Staged, hashes: pa.Array, slow: list[tuple[int, dict]],
+def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, dict]],
            seen: set[bytes], params: dict) -> int:
     """Insert the new rows in file order: not already in the table, not in `seen`, and the
-    first of their hash in this file. hashes: the staged rows' (staged_hashes); slow:
-    (position, record with row_hash) of the rows parse_row parsed. Returns the number of rows
-    inserted."""
+    first of their hash in this file. slow: (position, record with row_hash) of the rows
+    parse_row parsed. Returns the number of rows inserted."""
     names = [c for c in types if c not in ("compound", "import_id", "row_hash")]
     fast = staged.table
     registered = []
@@ -458,6 +384,11 @@ def insert(con, table: str, types: dict, staged: Staged, hashes: pa.Array, slow:
         registered.append(name)
 
     try:
+        hashes = pa.array([], pa.binary())
+        if fast.num_rows:
+            register("_fast", fast)
+            hashes = _arrow(con.sql(f"select {staged.hash_sql} as h from _fast", params=staged.params)
+                            ).column("h").combine_chunks()
         positions = fast.column("pos").to_numpy()
         if slow:  # all rows' hashes in file order
             positions = np.concatenate([positions, np.array([pos for pos, _ in slow], dtype=np.int64)])

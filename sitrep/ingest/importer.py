@@ -8,7 +8,6 @@ import go into one new snapshot (store.new_snapshot), switched in only when ever
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -219,20 +218,13 @@ class Importer:
             # A part of the rows at a time: what the column-at-a-time path holds besides the
             # sheet is one part's columns, values and hashes. A part with a cell that is not
             # text (an XLSX date or number cell) goes through the per-row rules instead.
-            # The next part is read, parsed and hashed in a thread while this one is checked
-            # and inserted (fastparse.parts).
-            ctx = self.context()
-            if kind_name not in self._types:
-                self._types[kind_name] = fastparse.table_types(self.con, kind_name)
-            with contextlib.closing(fastparse.parts(
-                    self.con, sheet, header_pos + 1, COLUMN_PART_ROWS, mapping, rules, ctx, self.compound,
-                    self._types[kind_name])) as parts:
-                for part in parts:
-                    if part.raw is not None:
-                        self._load_columns(rules, where, part, ctx, seen_hashes)
-                        self.commit_part()
-                    else:
-                        self._load_rows(rules, where, part.start - 1, seen_hashes, part.start + COLUMN_PART_ROWS)
+            for start in range(header_pos + 1, len(sheet), COLUMN_PART_ROWS):
+                raw_columns = fastparse.raw_columns(sheet, start, mapping, start + COLUMN_PART_ROWS)
+                if raw_columns is not None:
+                    self._load_columns(rules, where, raw_columns, seen_hashes)
+                    self.commit_part()
+                else:
+                    self._load_rows(rules, where, start - 1, seen_hashes, start + COLUMN_PART_ROWS)
         else:
             self._load_rows(rules, where, header_pos, seen_hashes)
         self.flush_rejections()
@@ -301,16 +293,17 @@ class Importer:
                 self.commit_part()
         self._write(kind, records)
 
-    def _load_columns(self, rules: KindRules, where: tuple, part: fastparse.Part, ctx: Context,
-                      seen_hashes: set[bytes]):
-        """The column-at-a-time path (fastparse) for the big log kinds, one part parsed and
-        hashed; the rows it does not pass go through the per-row rules one by one, in order,
-        and give the rejections. Same rows, values, rejections, duplicates and table order as
-        the per-row path."""
+    def _load_columns(self, rules: KindRules, where: tuple, raw_columns, seen_hashes: set[bytes]):
+        """The column-at-a-time path (fastparse) for the big log kinds; the rows it does not pass
+        go through the per-row rules one by one, in order, and give the rejections. Same rows,
+        values, rejections, duplicates and table order as the per-row path."""
         path, sheet, headers, mapping, result = where
         kind = rules.kind
+        ctx = self.context()
+        if kind.name not in self._types:
+            self._types[kind.name] = fastparse.table_types(self.con, kind.name)
         types = self._types[kind.name]
-        raw_columns, staged = part.raw, part.staged
+        staged = fastparse.parse(rules, ctx, self.compound, raw_columns, types)
         result.rows_read += raw_columns.n
         slow = []
         for pos in np.flatnonzero(~staged.ok).tolist():
@@ -327,7 +320,7 @@ class Importer:
         # files: they are written already), in seen_hashes, or earlier in this file.
         # (seen_hashes needs no update: the next sheet reads this one's rows from the table.)
         parsed_rows = int(staged.ok.sum()) + len(slow)
-        accepted = fastparse.insert(self.con, kind.name, types, staged, part.hashes, slow, seen_hashes,
+        accepted = fastparse.insert(self.con, kind.name, types, staged, slow, seen_hashes,
                                     {"compound": self.compound, "import_id": self.import_id})
         result.accepted += accepted
         result.duplicates += parsed_rows - accepted
