@@ -252,3 +252,39 @@ def test_a_store_hashed_with_the_old_identity_is_rehashed_once_and_counts_nothin
     con = store.connect_readonly(store.current_path(tmp_path))
     assert con.execute("select identity_version from compounds").fetchall() == [(IDENTITY_VERSION,)]
     con.close()
+
+
+def test_a_store_of_hex_digests_keeps_its_identities_as_bytes(demo_files, tmp_path):
+    """A snapshot of identity version 2 (each row's SHA-1 as 40 hex characters, a VARCHAR
+    column): its next import turns every digest into its 20 bytes, stored uncompressed, without
+    hashing a row again (the same SHA-1), and counts nothing twice."""
+    import duckdb
+
+    from sitrep.ingest.rules import IDENTITY_VERSION
+
+    files = sorted(demo_files.iterdir())
+    import_files(files, store=tmp_path, compound="福星城", year=2020)
+    expected = dump(tmp_path)
+    con = duckdb.connect(str(store.current_path(tmp_path)))   # made version 2 by hand
+    tables = [t for (t,) in con.execute("select table_name from information_schema.columns"
+                                        " where column_name = 'row_hash' order by 1").fetchall()]
+    assert len(tables) == 13
+    for table in tables:
+        con.execute(f"alter table {table} alter column row_hash set data type varchar using lower(hex(row_hash))")
+    assert con.execute("select row_hash from shifts limit 1").fetchall()[0][0].isalnum()
+    con.execute("update compounds set identity_version = 2")
+    con.close()
+
+    again = import_files(files, store=tmp_path, compound="福星城", year=2020)
+    assert [r.accepted for r in again] == [0] * len(again) and len(again) == 10
+    assert dump(tmp_path) == expected
+    con = store.connect_readonly(store.current_path(tmp_path))
+    assert con.execute("select identity_version from compounds").fetchall() == [(IDENTITY_VERSION,)]
+    assert con.execute("select distinct data_type from information_schema.columns"
+                       " where column_name = 'row_hash'").fetchall() == [("BLOB",)]
+    for table in tables:   # the column is the table's last, as the schema has it, and stays uncompressed
+        assert con.execute("select column_name from information_schema.columns where table_name = $t"
+                           " order by ordinal_position desc limit 1", {"t": table}).fetchall() == [("row_hash",)]
+        assert con.execute("select sql from duckdb_tables() where table_name = $t", {"t": table}
+                           ).fetchall()[0][0].endswith("row_hash BLOB USING COMPRESSION Uncompressed);")
+    con.close()

@@ -15,6 +15,9 @@ import duckdb
 import pytest
 
 from sitrep import demo, store
+from sitrep.ingest.importer import import_files
+from sitrep.ingest.rules import IDENTITY_VERSION
+from sitrep.store.migrate import DERIVED
 
 from . import legacy
 from .answers import assert_same, every_answer, every_row
@@ -52,10 +55,13 @@ def old_store(tmp_path, monkeypatch, demo_files):
 
 
 def old_columns(path) -> dict[str, list[str]]:
-    """Each table's columns in the old snapshot (the new one adds the district settings)."""
+    """Each table's columns in the old snapshot (the new one adds the district settings), but
+    the row identity, which the migration leaves to the next import to derive again
+    (migrate.DERIVED; test_the_next_import_derives_every_identity_again)."""
     con = duckdb.connect(str(path), read_only=True)
-    have = con.execute("select table_name, column_name from information_schema.columns"
-                       " order by table_name, ordinal_position").fetchall()
+    have = [(t, c) for t, c in con.execute("select table_name, column_name from information_schema.columns"
+                                           " order by table_name, ordinal_position").fetchall()
+            if c not in DERIVED]
     con.close()
     return {t: [c for tt, c in have if tt == t] for t in store.TABLES}
 
@@ -98,6 +104,29 @@ def test_an_old_store_is_migrated_by_one_command_and_answers_exactly_as_before(o
     again = cli("store", "migrate", "--store", str(old_store))
     assert again.returncode == 0 and "migrated" not in again.stderr
     assert "has one folder per compound (3 compounds)" in again.stdout
+
+
+def test_the_next_import_derives_every_identity_again(old_store, tmp_path):
+    """The migration copies no row identity (the old layout kept it as hex text); the next
+    import into a compound hashes its rows again from their values: its files read again add
+    nothing, a grown file adds only its new row."""
+    assert cli("store", "migrate", "--store", str(old_store)).returncode == 0
+    path = store.current_path(old_store, "第三小区")
+    con = store.connect_readonly(path)
+    assert con.execute("select count(*), count(row_hash) from deliveries").fetchall() == [(2, 0)]  # (B5-3402: floor 34 of 33, rejected)
+    assert con.execute("select identity_version from compounds").fetchall() == [(None,)]
+    con.close()
+    (res,) = import_files([tmp_path / "d.csv"], store=old_store, compound="第三小区")
+    assert (res.accepted, res.duplicates, res.rejected) == (0, 2, 1)
+    with open(tmp_path / "d.csv", "a", encoding="utf-8") as grown:
+        grown.write("2020-02-12 08:00,B5-1304,水果\n")
+    (res,) = import_files([tmp_path / "d.csv"], store=old_store, compound="第三小区")
+    assert (res.accepted, res.duplicates, res.rejected) == (1, 2, 1)
+    con = store.connect_readonly(store.current_path(old_store, "第三小区"))
+    assert con.execute("select count(*), count(distinct row_hash), min(octet_length(row_hash))"
+                       " from deliveries").fetchall() == [(3, 3, 20)]
+    assert con.execute("select identity_version from compounds").fetchall() == [(IDENTITY_VERSION,)]
+    con.close()
 
 
 def test_any_command_migrates_an_old_store_first(old_store):

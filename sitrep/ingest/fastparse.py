@@ -17,7 +17,7 @@ It has no rule of its own; it runs the kind's rules (rules.py) another way:
   (reason, column, value, row number) is exactly the per-row path's.
 - A row's identity is the same text hashed the same way (rules.row_hash): the parts
   `key=value` of its parsed values in key order, built per distinct value with
-  hash_part, and SHA-1 by DuckDB. Duplicates (in the table, in this import, earlier in the
+  hash_part, and its SHA-1 digest by DuckDB (`unhex(sha1(...))`: the same 20 bytes). Duplicates (in the table, in this import, earlier in the
   file) are dropped as the per-row loop drops them, and the new rows are inserted in file order.
 """
 from __future__ import annotations
@@ -43,8 +43,6 @@ from sitrep.store import sql_columns, sql_table
 _NONBLANK_RE2 = r"[0-9A-Za-z\x{4E00}-\x{9FFF}]"
 _NONBLANK = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 
-_HEX = np.zeros(256, dtype=np.uint8)
-_HEX[48:58], _HEX[97:103], _HEX[65:71] = np.arange(10), np.arange(10, 16), np.arange(10, 16)
 _ARROW_TYPES = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32(),
                 "INTEGER": pa.int64(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
                 "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
@@ -162,7 +160,7 @@ class Staged:
     ok: np.ndarray                 # the rows parsed here; the others go through the per-row rules
     table: pa.Table                # ok rows: pos, "v:<column>" values, "p:<key>" hash parts
     columns: list[str]             # the table columns among the "v:" ones
-    hash_sql: str                  # SQL over `table`: the rows' row_hash
+    hash_sql: str                  # SQL over `table`: the rows' row_hash (a 20-byte SHA-1 digest)
     params: dict
 
 
@@ -363,7 +361,7 @@ def _stage(kind: Kind, compound: str, ok: np.ndarray, keys: dict, types: dict) -
             columns.append(key)
         arrays[f"p:{key}"] = _dictionary(index(column.codes), column.parts, pa.string())
         parts.append(f'"p:{key}"')
-    return Staged(ok, pa.table(arrays), columns, f"sha1(concat($prefix, {', '.join(parts)}))", params)
+    return Staged(ok, pa.table(arrays), columns, f"unhex(sha1(concat($prefix, {', '.join(parts)})))", params)
 
 
 def _dictionary(index: pa.Array, values: list, kind: pa.DataType | None) -> pa.DictionaryArray:
@@ -373,7 +371,7 @@ def _dictionary(index: pa.Array, values: list, kind: pa.DataType | None) -> pa.D
 # ---------------------------------------------------------------- writing
 
 def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, dict]],
-           seen: set[str], params: dict) -> int:
+           seen: set[bytes], params: dict) -> int:
     """Insert the new rows in file order: not already in the table, not in `seen`, and the
     first of their hash in this file. slow: (position, record with row_hash) of the rows
     parse_row parsed. Returns the number of rows inserted."""
@@ -386,7 +384,7 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
         registered.append(name)
 
     try:
-        hashes = pa.array([], pa.string())
+        hashes = pa.array([], pa.binary())
         if fast.num_rows:
             register("_fast", fast)
             hashes = _arrow(con.sql(f"select {staged.hash_sql} as h from _fast", params=staged.params)
@@ -394,7 +392,7 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
         positions = fast.column("pos").to_numpy()
         if slow:  # all rows' hashes in file order
             positions = np.concatenate([positions, np.array([pos for pos, _ in slow], dtype=np.int64)])
-            hashes = pa.concat_arrays([hashes, pa.array([rec["row_hash"] for _, rec in slow], pa.string())])
+            hashes = pa.concat_arrays([hashes, pa.array([rec["row_hash"] for _, rec in slow], pa.binary())])
         order = np.argsort(positions, kind="stable")
         in_order = hashes.take(pa.array(order)) if slow else hashes
         keep = np.empty(len(order), dtype=bool)
@@ -410,7 +408,7 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
                                                       for c in names)}, row_hash from _fast_rows""")
         kept = [(pos, rec) for (pos, rec), new in zip(slow, keep[fast.num_rows:], strict=True) if new]
         if kept:
-            schema = pa.schema([("pos", pa.int64()), *((c, types[c]) for c in names), ("row_hash", pa.string())])
+            schema = pa.schema([("pos", pa.int64()), *((c, types[c]) for c in names), ("row_hash", pa.binary())])
             register("_slow_rows", pa.Table.from_pylist(
                 [{"pos": pos, **{c: rec.get(c) for c in (*names, "row_hash")}} for pos, rec in kept],
                 schema=schema))
@@ -428,7 +426,7 @@ def insert(con, table: str, types: dict, staged: Staged, slow: list[tuple[int, d
                 con.unregister(name)
 
 
-def _new_rows(con, table: str, hashes: pa.Array, seen: set[str], compound: str) -> np.ndarray:
+def _new_rows(con, table: str, hashes: pa.Array, seen: set[bytes], compound: str) -> np.ndarray:
     """Per hash (in file order): not in the table, not in `seen`, first of its value here."""
     new = first_of_each(hashes)
     # The table's rows probe this file's part (DuckDB builds its hash table from the part, not
@@ -442,25 +440,24 @@ def _new_rows(con, table: str, hashes: pa.Array, seen: set[str], compound: str) 
     if known.num_rows:
         new &= ~pc.is_in(hashes, value_set=known.column("h").combine_chunks()).to_numpy(zero_copy_only=False)
     if seen:
-        new &= ~pc.is_in(hashes, value_set=pa.array(list(seen), pa.string())).to_numpy(zero_copy_only=False)
+        new &= ~pc.is_in(hashes, value_set=pa.array(list(seen), pa.binary())).to_numpy(zero_copy_only=False)
     return new
 
 
 def first_of_each(hashes: pa.Array) -> np.ndarray:
-    """True for the first occurrence of each value among hex digests (of equal length)."""
+    """True for the first occurrence of each value among digests (of equal length)."""
     n = len(hashes)
     first = np.ones(n, dtype=bool)
     if n < 2:
         return first
+    hashes = hashes.cast(pa.binary())
     lengths = pc.binary_length(hashes).to_numpy(zero_copy_only=False)
     width = int(lengths[0])
-    if hashes.null_count or (lengths != width).any() or width < 16:
+    if hashes.null_count or (lengths != width).any() or width < 8:
         return _first_occurrences(hashes)
-    hashes = hashes.cast(pa.string())
     start = np.frombuffer(hashes.buffers()[1], dtype=np.int32)[hashes.offset]
     grid = np.frombuffer(hashes.buffers()[2], dtype=np.uint8)[start:start + n * width].reshape(n, width)
-    nibbles = _HEX[grid[:, :16]]  # the first 64 bits of the digest, as a number
-    key = np.ascontiguousarray((nibbles[:, 0::2] << 4) | nibbles[:, 1::2]).view(np.uint64).ravel()
+    key = np.ascontiguousarray(grid[:, :8]).view(np.uint64).ravel()  # the first 64 bits, as a number
     codes = _codes(pa.array(key))
     maybe = np.flatnonzero(np.bincount(codes)[codes] > 1)  # a 64-bit prefix seen more than once
     if len(maybe):  # (in order) the full digests decide

@@ -208,7 +208,7 @@ class Importer:
 
     # -- one sheet
     def load_sheet(self, path: Path, sheet: Sheet, kind_name: str, header_pos: int,
-                   mapping: dict[int, str], result: SheetResult, seen_hashes: set[str]):
+                   mapping: dict[int, str], result: SheetResult, seen_hashes: set[bytes]):
         rules = RULES[kind_name]
         result.kind = kind_name
         header_cells = sheet.row(header_pos)[1]
@@ -232,7 +232,7 @@ class Importer:
             self._floors = None
         self._resolve_volunteers(kind_name, every_row=kind_name == "volunteers" and result.accepted > 0)
 
-    def _load_rows(self, rules: KindRules, where: tuple, header_pos: int, seen_hashes: set[str],
+    def _load_rows(self, rules: KindRules, where: tuple, header_pos: int, seen_hashes: set[bytes],
                    end: int | None = None):
         """The per-row path: every row (after the header, up to `end`) through the kind's
         rules, in order."""
@@ -293,7 +293,7 @@ class Importer:
                 self.commit_part()
         self._write(kind, records)
 
-    def _load_columns(self, rules: KindRules, where: tuple, raw_columns, seen_hashes: set[str]):
+    def _load_columns(self, rules: KindRules, where: tuple, raw_columns, seen_hashes: set[bytes]):
         """The column-at-a-time path (fastparse) for the big log kinds; the rows it does not pass
         go through the per-row rules one by one, in order, and give the rejections. Same rows,
         values, rejections, duplicates and table order as the per-row path."""
@@ -403,14 +403,14 @@ class Importer:
         self.con.execute("commit")
         self.con.execute("begin transaction")
 
-    def _existing_hashes(self, kind: Kind) -> set[str]:
+    def _existing_hashes(self, kind: Kind) -> set[bytes]:
         table = EVENTS.get(kind.name, kind.name)
         rows = self.con.execute(
             f"select row_hash from {sql_table(table)} where compound = $compound",
             {"compound": self.compound}).fetchall()
         return {r[0] for r in rows}
 
-    def _register_hashes(self, kind: Kind) -> dict[tuple, str]:
+    def _register_hashes(self, kind: Kind) -> dict[tuple, bytes]:
         """A register's current rows: key -> row_hash."""
         keys = sql_columns(kind.name, kind.update_key)
         rows = self.con.execute(f"select {keys}, row_hash from {sql_table(kind.name)} where compound = $compound",
@@ -569,12 +569,16 @@ def upgrade_identity(con, compound: str) -> None:
     each row's hash from its stored values, as the rules make it (a stored value is the parsed
     value; volunteer_id, which the register gave, is not part of it). Rows of a log kind that
     are now one row are kept once, the first loaded: they are the rows the old identity counted
-    twice. An updatable kind's events keep their history; its table's hash is its last event's."""
+    twice. An updatable kind's events keep their history; its table's hash is its last event's.
+    A snapshot of version 2 (the same SHA-1 as 40 hex characters) only has its digests turned
+    into their bytes (digests_as_bytes)."""
     params = {"compound": compound}
     version = con.execute("select identity_version from compounds where compound = $compound", params).fetchall()
-    if version and version[0][0] is not None and version[0][0] >= IDENTITY_VERSION:
+    version = version[0][0] if version else None
+    if version is not None and version >= IDENTITY_VERSION:
         return
-    for kind in KINDS.values():
+    digests_as_bytes(con)
+    for kind in () if version == 2 else KINDS.values():
         table = sql_table(EVENTS.get(kind.name, kind.name))
         fields = [c for c in table_columns(con, table) if c in RULES[kind.name].fields]
         quoted = ", ".join(f'"{c}"' for c in fields)  # the rules' fields among the table's columns
@@ -585,7 +589,7 @@ def upgrade_identity(con, compound: str) -> None:
             con.register("rehashed", pa.table({
                 "row_id": pa.array([row[0] for row in rows], pa.int64()),
                 "digest": pa.array([row_hash(kind.name, compound, dict(zip(fields, row[1:], strict=True)))
-                                    for row in rows], pa.string())}))
+                                    for row in rows], pa.binary())}))
             con.execute(f"update {table} set row_hash = rehashed.digest from rehashed"
                         f" where {table}.rowid = rehashed.row_id")
             con.unregister("rehashed")
@@ -605,6 +609,23 @@ def upgrade_identity(con, compound: str) -> None:
         con.execute("begin transaction")
     con.execute("update compounds set identity_version = $version where compound = $compound",
                 {**params, "version": IDENTITY_VERSION})
+
+
+def digests_as_bytes(con) -> None:
+    """Every table's row_hash as the digest's 20 bytes (BLOB, stored uncompressed), from a
+    snapshot that keeps it as 40 hex characters (VARCHAR, identity version 2): the same SHA-1,
+    so no row is hashed again. The column stays last, as the schema has it."""
+    found = con.execute("select table_name from information_schema.columns where column_name = 'row_hash'"
+                        " and data_type = 'VARCHAR' order by table_name").fetchall()
+    for (name,) in found:
+        table = sql_table(name)
+        con.execute(f"alter table {table} rename column row_hash to row_hash_hex")
+        con.execute(f"alter table {table} add column row_hash blob using compression uncompressed")
+        con.execute(f"update {table} set row_hash = unhex(row_hash_hex)")
+        con.execute(f"alter table {table} drop column row_hash_hex")
+    if found:
+        con.execute("commit")
+        con.execute("begin transaction")
 
 
 def import_files(paths: list[Path], *, store=None, compound: str, year: int | None = None,
@@ -674,7 +695,7 @@ def _load(work: list, *, store, compound: str, year: int | None, command: str, d
         upgrade_identity(con, compound)
         rows = con.execute("select year from compounds where compound = $c", {"c": compound}).fetchall()
         imp = Importer(con, compound, year or (rows[0][0] if rows else None), command)
-        seen: dict[str, set[str]] = {}
+        seen: dict[str, set[bytes]] = {}
         for path, sheet, header, res in work:
             imp.load_sheet(path, sheet, header.kind, header.pos, header.mapping, res,
                            seen.setdefault(header.kind, set()))

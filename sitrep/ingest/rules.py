@@ -70,7 +70,10 @@ class Context:
 
 # ---------------------------------------------------------------- identity
 
-IDENTITY_VERSION = 2  # 1: hashed the volunteer_id the register gave, and blank fields as None
+# 1: hashed the volunteer_id the register gave, and blank fields as None; 2: the same SHA-1 as now,
+# stored as 40 hex characters (VARCHAR), which DuckDB spent 0.7 s per million rows compressing
+# on insert (BENCHMARKS.md, issue 13 third round); 3: its 20 bytes (BLOB, stored uncompressed).
+IDENTITY_VERSION = 3
 
 
 def hash_part(key: str, value) -> str:
@@ -78,15 +81,16 @@ def hash_part(key: str, value) -> str:
     return f"{key}={value.isoformat() if isinstance(value, (date, datetime)) else value!r}"
 
 
-def row_hash(kind: str, compound: str, rec: dict) -> str:
-    """Identity of a row's parsed values (not its file or row number): equal values, equal hash.
-    A field without a value (None) is left out, as a blank cell is. (fastparse builds the same
-    text column-wise from hash_part.)"""
+def row_hash(kind: str, compound: str, rec: dict) -> bytes:
+    """Identity of a row's parsed values (not its file or row number): equal values, equal hash,
+    the SHA-1 digest (20 bytes) of their text. A field without a value (None) is left out, as a
+    blank cell is. (fastparse builds the same text column-wise from hash_part, and DuckDB's
+    `unhex(sha1(text))` gives the same bytes.)"""
     parts = [kind, compound]
     for key, value in sorted({**rec, "compound": compound}.items()):
         if value is not None and key != "row_hash":
             parts.append(hash_part(key, value))
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).digest()
 
 
 # ---------------------------------------------------------------- cells

@@ -6,9 +6,10 @@ the dashboard at start-up, and by any writer) moves such a store to the layout o
 sitrep/store/__init__.py; `python -m sitrep store migrate` does it on its own.
 
 Fail closed, nothing lost: the old snapshot is only read. Each compound gets a new snapshot
-holding exactly its rows of every table (and a summary), written by the ordinary writer (its
-lock, its pointer switch), then checked against the old snapshot table by table: the same
-number of rows and the same order-free hash of their values. Only when every compound checks
+holding exactly its rows of every table (and a summary; each row's identity is derived again
+by its next import, DERIVED), written by the ordinary writer (its lock, its pointer switch),
+then checked against the old snapshot table by table: the same number of rows and the same
+order-free hash of their values. Only when every compound checks
 out is the old folder renamed `snapshots.migrated/` (kept: delete it when satisfied). Killed
 part-way, the old layout stays in charge and the next run starts again (a compound written
 already is written again, as its next version). One migration at a time (a lock on the store).
@@ -39,6 +40,11 @@ from sitrep.store import (
     sql_table,
     store_dir,
 )
+
+# Not copied: each row's identity (row_hash, stored as 40 hex characters then) and the version it
+# follows. The compound's next import derives every row's identity again from its stored values
+# (importer.upgrade_identity, as for any snapshot hashed before the current identity).
+DERIVED = ("row_hash", "identity_version")
 
 
 @dataclass(frozen=True)
@@ -104,8 +110,9 @@ def _migrate(store) -> Migration:
             con.execute("attach $path as legacy (read_only)", {"path": str(old)})
             for table, columns in tables.items():
                 listed = ", ".join(f'"{c}"' for c in columns)
+                values = ", ".join("null" if c in DERIVED else f'"{c}"' for c in columns)
                 con.execute(f"delete from {sql_table(table)}")   # a copy of an interrupted run's version
-                con.execute(f"insert into {sql_table(table)} ({listed}) select {listed}"
+                con.execute(f"insert into {sql_table(table)} ({listed}) select {values}"
                             f" from legacy.{sql_table(table)} where compound = $compound", {"compound": name})
             con.execute("insert into compounds (compound) values ($compound) on conflict do nothing",
                         {"compound": name})
@@ -140,7 +147,8 @@ def _read_layout(old: Path) -> tuple[dict[str, list[str]], list[str]]:
 
 def _verify(store, old: Path, name: str, tables: dict[str, list[str]]) -> None:
     """The compound's new snapshot holds exactly its rows of the old one: per table the same
-    count and the same sum of row hashes (order-free, sensitive to every value)."""
+    count and the same sum of row hashes (order-free, sensitive to every value but the row
+    identity, which the next import derives again: DERIVED)."""
     info = _info(compound_folder(store, name))      # (find() refuses while the old layout is current)
     if info is None:
         raise StoreError(f"the migrated compound {name!r} has no snapshot: the old store is kept as it was")
@@ -149,7 +157,7 @@ def _verify(store, old: Path, name: str, tables: dict[str, list[str]]) -> None:
         con.execute("attach $path as fresh (read_only)", {"path": str(info.snapshot)})
         con.execute("attach $path as legacy (read_only)", {"path": str(old)})
         for table, columns in tables.items():
-            listed = ", ".join(f'"{c}"' for c in columns)
+            listed = ", ".join(f'"{c}"' for c in columns if c not in DERIVED)
             check = (f"select count(*), coalesce(sum(hash({listed})::hugeint), 0)"
                      f" from {{db}}.{sql_table(table)} where compound = $compound")
             was = con.execute(check.format(db="legacy"), {"compound": name}).fetchall()[0]
