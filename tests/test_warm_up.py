@@ -87,3 +87,27 @@ def test_the_warm_up_does_not_change_what_the_briefing_shows(demo_store, browser
     assert "截至 2020-02-10" in shown["on"] and "仅 B5" in shown["on"] and "今日简报" in shown["on"], shown["on"]
     assert "生成于 <now>" in shown["on"]
     assert len(re.findall(r"\d+", shown["on"])) > 20, shown["on"]
+
+
+def _plotly_after_build(**env: str) -> str:
+    """What `sys.modules` holds for Plotly once a server's app is built (the Streamlit import
+    included), in a fresh interpreter with `env`."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from sitrep.app import server; server.build(); "
+            "m = sys.modules.get('plotly', 'absent'); print('blocked' if m is None else m if m == 'absent' else 'loaded')")
+    clean = {k: v for k, v in os.environ.items() if k not in ("SITREP_PLOTLY", "SITREP_BENCH_FLOOR")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=export.REPO, env={**clean, **env},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_the_exports_dashboard_starts_without_plotly():
+    """SITREP_PLOTLY=off (set by export.Dashboard, whose briefing draws ECharts only): Streamlit's
+    import does not load Plotly; any other server does, and so does one serving the bench's floor
+    page (one Plotly chart) even when told off."""
+    assert _plotly_after_build(SITREP_PLOTLY="off") == "blocked"
+    assert _plotly_after_build() == "loaded"
+    assert _plotly_after_build(SITREP_PLOTLY="off", SITREP_BENCH_FLOOR="1") == "loaded"

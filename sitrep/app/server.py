@@ -334,6 +334,11 @@ def build(schedule: bool = False):
     links; with `schedule`, the daily briefing is made at each compound's time (its lifespan)."""
     import contextlib
 
+    if os.environ.get(PLOTLY_ENV, "").lower() in ("off", "0", "no") and os.environ.get(FLOOR_ENV) != "1":
+        # `import streamlit` imports Plotly whenever it is installed, only to set Plotly's theme
+        # (~0.2-0.4 s of the start, before the server answers). No page draws Plotly (ECharts
+        # since issue 13): a server that never serves the bench's floor page need not load it.
+        sys.modules.setdefault("plotly", None)
     import streamlit as st
     from starlette.middleware import Middleware
     from starlette.routing import Route
@@ -367,6 +372,8 @@ def build(schedule: bool = False):
 
 
 WARM_UP_ENV = "SITREP_WARM_UP"    # "off": no warm-up (the test that proves it changes nothing)
+PLOTLY_ENV = "SITREP_PLOTLY"      # "off": Streamlit's import does not load Plotly (the export's dashboard)
+FLOOR_ENV = "SITREP_BENCH_FLOOR"  # sitrep.ops.floor.ENV (importing it imports Streamlit): its page draws Plotly
 
 
 def warm_up() -> None:
