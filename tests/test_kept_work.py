@@ -40,6 +40,13 @@ def test_frames_differing_in_one_row_of_many_never_share_a_key():
     assert ui.frame_key(big) != ui.frame_key(changed)
     assert ui.frame_key(big) == ui.frame_key(big.copy())
     assert ui.frame_key(big) != ui.frame_key(big.rename(columns={"x": "y"}))
+    # text columns (most tables'), one cell apart, and a dtype apart
+    names = pd.DataFrame({"name": [f"志愿者{i}" for i in range(60_000)], "hours": 1.5})
+    renamed = names.copy()
+    renamed.loc[59_999, "name"] = "志愿者0"
+    assert ui.frame_key(names) == ui.frame_key(names.copy())
+    assert ui.frame_key(names) != ui.frame_key(renamed)
+    assert ui.frame_key(names) != ui.frame_key(names.astype({"hours": "float32"}))
 
 
 def _registers(path, households: int) -> None:

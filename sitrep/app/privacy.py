@@ -99,12 +99,13 @@ def mask_personal(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The frame with every personal column masked, unless the viewer may see personal data:
     names and phones masked, a room down to the row's building · floor (hidden whole without
     them), an address down to building · floor."""
-    if may_see_personal() or frame.empty:
-        return frame
+    marks = personal_columns()
+    present = [column for column in frame.columns if column in marks]
+    if not present or frame.empty or may_see_personal():
+        return frame        # nothing to mask: the frame as it is (no copy on every rerun)
     out = frame.copy()
-    for column, holds in personal_columns().items():
-        if column not in out:
-            continue
+    for column in present:
+        holds = marks[column]
         if holds == "room" and {"building", "floor"} <= set(out):
             out[column] = [mask_room(b, f, lang) for b, f in zip(out["building"], out["floor"], strict=True)]
         elif holds == "room":
