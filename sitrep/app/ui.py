@@ -100,7 +100,7 @@ def _compound_names(key: tuple) -> list[str]:
 def compound_names() -> list[str]:
     """The store's compounds, by name: read from their folders once per change of any
     compound (store.cache_key, one stat), never from their databases."""
-    return _compound_names(store.cache_key())
+    return _compound_names(key=store.cache_key())
 
 
 def compounds_in_scope() -> list[str]:
@@ -124,7 +124,7 @@ def _synthetic(key: tuple) -> frozenset[str]:
 def synthetic_compounds() -> frozenset[str]:
     """The compounds whose data is made up (`is_synthetic`, the demo district's): labelled so on
     every page. Read from the summaries once per change of any compound."""
-    return _synthetic(store.cache_key())
+    return _synthetic(key=store.cache_key())
 
 
 class OutOfScope(PermissionError):
@@ -165,7 +165,7 @@ def snapshot(compound: str | None = None) -> str | None:
         if not names:
             return None
         compound = names[0]
-    return _current(store.cache_key(), compound)
+    return _current(key=store.cache_key(), compound=compound)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -177,7 +177,7 @@ def _current(key: tuple, compound: str) -> str | None:
 
 @st.cache_data(ttl=config.CACHE_TTL_S, max_entries=1024, show_spinner=False)
 def _query(snapshot_path: str, name: str, params: tuple) -> pd.DataFrame:
-    with _connection(snapshot_path).cursor() as con:
+    with _connection(snapshot=snapshot_path).cursor() as con:
         # as text once, when the result is cached, not on every rerun that reads it
         return as_text(run(con, name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params}))
 
@@ -203,7 +203,7 @@ def query(name: str, **params) -> pd.DataFrame:
     if not re.search(r"\$compound\b", sql(name)):
         params = {k: v for k, v in params.items() if k != "compound"}
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return privacy.mask_personal(_query(path, name, frozen), f.lang if f else "zh")
+    return privacy.mask_personal(_query(snapshot_path=path, name=name, params=frozen), f.lang if f else "zh")
 
 
 @st.cache_resource(max_entries=4)
@@ -216,7 +216,7 @@ def _district(key: tuple):
 
 @st.cache_data(ttl=config.CACHE_TTL_S, max_entries=256, show_spinner=False)
 def _district_query(key: tuple, name: str, params: tuple) -> pd.DataFrame:
-    con = _district(key).cursor()  # a cursor per query: connections are not thread-safe
+    con = _district(key=key).cursor()  # a cursor per query: connections are not thread-safe
     try:
         return run(con, name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
     finally:
@@ -236,7 +236,7 @@ def district_query(name: str, **params) -> pd.DataFrame:
     if outside:
         raise OutOfScope(outside[0])
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return as_text(_district_query(store.cache_key(), name, frozen))
+    return as_text(_district_query(key=store.cache_key(), name=name, params=frozen))
 
 
 _MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
@@ -289,7 +289,7 @@ def table(frame: pd.DataFrame, key: str, lang: str, *, columns: dict[str, str] |
     if frame.empty:
         empty(lang)
         return
-    head, total, data = _table_parts(frame[list(columns)].rename(columns=columns) if columns else frame)
+    head, total, data = _table_parts(frame=frame[list(columns)].rename(columns=columns) if columns else frame)
     # What reaches the browser is bounded whatever the data holds; the download has every row.
     st.dataframe(head, hide_index=True, width="stretch", key=f"{key}_table",
                  **({"height": height} if height else {}),

@@ -31,11 +31,19 @@ def cached(build):
     instead of building it again. Shared objects: st.echarts_chart and st.pydeck_chart only read
     them; a caller must not change an option it got."""
     @functools.wraps(build)      # (Streamlit keys the cache on the builder's name and source)
-    def kept(*args, **kwargs):
-        return build(*args, **kwargs)
+    def kept(positional: tuple, named: dict):
+        return build(*positional, **named)
 
-    return st.cache_resource(ttl=config.CACHE_TTL_S, max_entries=FIGURES_KEPT, show_spinner=False,
+    keep = st.cache_resource(ttl=config.CACHE_TTL_S, max_entries=FIGURES_KEPT, show_spinner=False,
                              hash_funcs={pd.DataFrame: frame_key})(kept)
+
+    @functools.wraps(build)
+    def call(*args, **kwargs):
+        # by keyword: Streamlit looks up a positional argument's name with inspect.signature on
+        # every call (~6% of a warm rerun); a keyword's name is at hand
+        return keep(positional=args, named=kwargs)
+
+    return call
 
 
 @dataclass(frozen=True)
