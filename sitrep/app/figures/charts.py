@@ -63,13 +63,19 @@ DAY_MS = 86_400_000
 _AXIS_LABEL = {"color": AXIS_COLOR, "fontSize": 11, "fontFamily": FONT}
 
 
+def day_texts(days, fmt: str = "%Y-%m-%d") -> list[str]:
+    """Days (dates, timestamps or their ISO text) as text, a column at a time: a Timestamp per
+    cell cost ~2 µs each, the largest part of building a heatmap of buildings x days."""
+    return pd.to_datetime(pd.Series(days, dtype=object)).dt.strftime(fmt).tolist() if len(days) else []
+
+
 def day_points(frame: pd.DataFrame, column: str, extra: tuple[str, ...] = ()) -> list[list]:
     """[day, value, *extra] per row of a frame with a `day` column, as ECharts reads a series on a
     time axis (a missing value is a gap, null)."""
     def plain(v):
         return None if v != v else (v.item() if hasattr(v, "item") else v)
 
-    days = [pd.Timestamp(day).strftime("%Y-%m-%d") for day in frame["day"]]
+    days = day_texts(frame["day"])
     columns = [frame[c].tolist() for c in (column, *extra)]
     return [[day, *(plain(v) for v in values)] for day, *values in zip(days, *columns, strict=True)]
 

@@ -73,10 +73,11 @@ def coverage(frame: pd.DataFrame, *, shifts: str) -> dict:
     days = sorted(set(frame["day"]))
     # month-day on the axis (a category: ECharts cannot format it), the year too if the range spans two
     shown = "%m-%d" if len({pd.Timestamp(d).year for d in days}) == 1 else "%Y-%m-%d"
-    cells = [[pd.Timestamp(d).strftime(shown), b, int(bool(c)), int(n), pd.Timestamp(d).strftime("%Y-%m-%d")]
-             for b, d, c, n in zip(frame["building"], frame["day"], frame["is_covered"], frame["guard_shifts"],
-                                   strict=True)]
-    x_axis = {**charts.category_axis([pd.Timestamp(d).strftime(shown) for d in days]),
+    cells = [[day, b, int(bool(c)), int(n), iso]
+             for b, day, c, n, iso in zip(frame["building"], charts.day_texts(frame["day"], shown),
+                                          frame["is_covered"], frame["guard_shifts"],
+                                          charts.day_texts(frame["day"]), strict=True)]
+    x_axis = {**charts.category_axis(charts.day_texts(days, shown)),
               "splitArea": {"show": False}}
     x_axis["axisLabel"] = {**x_axis["axisLabel"], "hideOverlap": True}
     series = {"type": "heatmap", "data": cells, "itemStyle": {"borderColor": "#ffffff", "borderWidth": 1},
