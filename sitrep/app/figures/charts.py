@@ -80,6 +80,15 @@ def day_points(frame: pd.DataFrame, column: str, extra: tuple[str, ...] = ()) ->
     return [[day, *(plain(v) for v in values)] for day, *values in zip(days, *columns, strict=True)]
 
 
+def day_points_by(frame: pd.DataFrame, by: str, column: str, extra: tuple[str, ...] = ()) -> dict:
+    """day_points of each value of the `by` column, in the frame's order, from one pass (a
+    boolean filter and a day conversion per series cost more than the points themselves)."""
+    out: dict = {}
+    for key, point in zip(frame[by].tolist(), day_points(frame, column, extra), strict=True):
+        out.setdefault(key, []).append(point)
+    return out
+
+
 def bar(label: str, points: list, color: str | None = None, **more) -> dict:
     return {"type": "bar", "name": label, "data": points, "barMaxWidth": 14,
             **({"itemStyle": {"color": color}} if color else {}), **more}

@@ -56,9 +56,10 @@ def stacked_by_day(frame: pd.DataFrame, value: str, series: dict[str, str], colo
     """Stacked daily bars: `frame` has day, code and `value`; `series` maps each code to its
     label, in stacking order. `whole`: counts of whole things (integer ticks). A point is
     [day, value]."""
-    drawn = [charts.bar(name, charts.day_points(frame[frame["code"] == code], value), colors.get(code),
+    points = charts.day_points_by(frame, "code", value)
+    drawn = [charts.bar(name, points[code], colors.get(code),
                         stack="day", barMaxWidth=18, tooltip={"formatter": "{@[0]} · {a}: {@[1]}"})
-             for code, name in series.items() if (frame["code"] == code).any()]
+             for code, name in series.items() if code in points]
     return _daily(drawn, _value_axis(y_title, whole), date_from, date_to, mark)
 
 

@@ -34,12 +34,12 @@ def met_share(frame: pd.DataFrame, labels: dict[str, str], days: tuple) -> dict:
     """Per day delivered, the share of each urgency's deliveries within its target (%, the axis
     0–100), with the counts behind it in the tooltip. `labels` maps urgency codes to their labels (with the target)."""
     series = []
+    points = charts.day_points_by(frame, "urgency", "met_pct", ("delivered", "met"))
     for urgency, label in labels.items():
-        rows = frame[frame["urgency"] == urgency]
-        if rows.empty:
+        if urgency not in points:
             continue
         # [day, share %, delivered, met]: the tooltip reads "02-14 · 100% (1/1)"
-        series.append(charts.line(label, charts.day_points(rows, "met_pct", ("delivered", "met")),
+        series.append(charts.line(label, points[urgency],
                                   STATUS[urgency],
                                   tooltip={"formatter": "{a}<br/>{@[0]} · {@[1]}% ({@[3]}/{@[2]})"}))
     y_axis = charts.count_axis(max=100, interval=25,

@@ -37,10 +37,11 @@ def hours_by_day(frame: pd.DataFrame, order: list[str], labels: dict[str, str], 
     """Hours per day of the trend range, one stacked segment per group: every group in `order`
     keeps its colour whichever groups the filters leave. A point is [day, hours, volunteers]."""
     colours = group_colours(order)
-    series = [charts.bar(labels[code], charts.day_points(frame[frame["group"] == code], "hours", ("volunteers",)),
+    points = charts.day_points_by(frame, "group", "hours", ("volunteers",))
+    series = [charts.bar(labels[code], points[code],
                          colours[code], stack="hours", barMaxWidth=18,
                          tooltip={"formatter": f"{{a}}\n{{@[0]}} · {{@[1]}} h · {{@[2]}} {people}"})
-              for code in order if code in set(frame["group"])]
+              for code in order if code in points]
     spec = charts.option(None, series, charts.day_axis(*span), charts.named(charts.count_axis(), y_title),
                          legend=True, legend_rows=2)
     spec["grid"] = {**spec["grid"], "top": 24}            # room for the axis name (the unit) above it
