@@ -308,7 +308,8 @@ def frame_key(frame: pd.DataFrame) -> bytes:
     pandas' hash_pandas_object took ~2 ms (it turns each string column into Python objects),
     paid on every rerun for every table and chart of the page. Two equal frames built the
     same way pickle alike; two frames that differ never do (at worst an equal frame built
-    another way misses the cache)."""
+    another way misses the cache). Memory: a passing copy of the frame, as cache_data makes of
+    every result it keeps (bounded with it: 128 MB, .streamlit/config.toml)."""
     return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
 
 

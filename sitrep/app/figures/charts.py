@@ -66,7 +66,7 @@ _AXIS_LABEL = {"color": AXIS_COLOR, "fontSize": 11, "fontFamily": FONT}
 def day_texts(days, fmt: str = "%Y-%m-%d") -> list[str]:
     """Days (dates, timestamps or their ISO text) as text, a column at a time: a Timestamp per
     cell cost ~2 µs each, the largest part of building a heatmap of buildings x days."""
-    return pd.to_datetime(pd.Series(days, dtype=object)).dt.strftime(fmt).tolist() if len(days) else []
+    return pd.to_datetime(pd.Series(days)).dt.strftime(fmt).tolist() if len(days) else []
 
 
 def day_points(frame: pd.DataFrame, column: str, extra: tuple[str, ...] = ()) -> list[list]:

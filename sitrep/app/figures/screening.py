@@ -48,10 +48,12 @@ def mark_label(kind: str, items: int, buildings: str, lang: str) -> str:
 def marks(frame: pd.DataFrame, lang: str) -> list[Mark]:
     """One mark per day of the key dates (screening_key_dates); the line takes the colour of
     the day's first event (the query orders them)."""
-    days: dict = {}     # day -> its events in the query's order (plain columns: a groupby and
-    for day, kind, items, buildings in zip(frame["day"], frame["kind"], frame["items"].tolist(),  # itertuples
-                                           frame["buildings"], strict=True):        # cost ~20% of a cold run)
-        if day == day:                                                               # (no day: no mark)
+    # day -> its events in the query's order, read from plain columns (a groupby with
+    # itertuples cost ~20% of a cold run); a row without a day makes no mark
+    days: dict = {}
+    for day, kind, items, buildings in zip(frame["day"], frame["kind"], frame["items"].tolist(),
+                                           frame["buildings"], strict=True):
+        if day == day:
             days.setdefault(pd.Timestamp(day), []).append((kind, int(items), buildings))
     return [Mark(day, MARK_COLOR.get(events[0][0], STATUS["normal"]),
                  " · ".join(mark_label(kind, items, buildings if isinstance(buildings, str) else "", lang)
